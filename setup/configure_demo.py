@@ -1,0 +1,17 @@
+# Run inside `odoo shell` once, right after the demo database is created:
+# give the Sales team the mail alias the demo emails are addressed to.
+domain = env["mail.alias.domain"].search([("name", "=", "crm.example.com")], limit=1)
+if not domain:
+    domain = env["mail.alias.domain"].create({"name": "crm.example.com"})
+env.company.alias_domain_id = domain
+team = env.ref("sales_team.team_sales_department")
+team.write({"use_leads": True, "alias_name": "leads", "alias_domain_id": domain.id})
+env.ref("base.group_user").sudo().write(
+    {"implied_ids": [(4, env.ref("crm.group_use_lead").id)]}
+)
+env.ref("base.partner_admin").tz = "America/Chicago"
+env.company.partner_id.tz = "America/Chicago"
+env["ir.config_parameter"].set_param(
+    "lead_proactive.service_cities", "Austin,Round Rock,Cambridge,Boston,Chicago"
+)
+env.cr.commit()
