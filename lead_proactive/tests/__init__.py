@@ -1,0 +1,5 @@
+from . import test_lead_capture
+from . import test_lead_guard
+from . import test_sample_emails
+from . import test_mail_tools
+from . import test_lead_parser
