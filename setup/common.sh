@@ -23,7 +23,9 @@ fi
 PG_PORT=${PROACTIVE_PG_PORT:-5433}
 HTTP_PORT=${PROACTIVE_HTTP_PORT:-8069}
 DB_NAME=${PROACTIVE_DB:-proactive}
-SUITE_MODULES=lead_proactive
+# Every add-on folder of the project, comma-separated, base module first.
+SUITE_MODULES=$(cd "$PROJECT_ROOT" && ls -d */__manifest__.py 2>/dev/null \
+    | cut -d/ -f1 | sort | paste -sd, -)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -382,11 +382,20 @@ class CrmLead(models.Model):
                     subtype_xmlid="lead_proactive.mt_lead_guard",
                 )
                 continue
-            self._proactive_read_message(message)
+            text = self._proactive_read_message(message)
+            self._proactive_on_inbound(message, text)
         self.write({"proactive_last_message_id": messages[-1].id})
         if not self.proactive_touch_ids.filtered(lambda t: t.step == 0):
             self._proactive_send_instant_reply(messages[-1])
         self._proactive_update_stage()
+        self._proactive_after_inbound(messages)
+
+    def _proactive_on_inbound(self, message, text):
+        """Hook run for each message the lead wrote (not automatic mail),
+        after its qualification data is stored. ``text`` is its new text."""
+
+    def _proactive_after_inbound(self, messages):
+        """Hook run once the lead's new messages are read and answered."""
 
     def _proactive_read_message(self, message):
         """Store what the message says about the lead's need and timing."""
@@ -412,6 +421,7 @@ class CrmLead(models.Model):
         if has_replied and not self.proactive_replied:
             values["proactive_replied"] = True
         self.with_context(proactive_parser=True).write(values)
+        return text
 
     def _proactive_known_cities(self):
         """Cities of the service area, read by the parser in bare replies."""
@@ -526,7 +536,8 @@ class CrmLead(models.Model):
         subject = template._render_field("subject", lead.ids)[lead.id]
         body = template._render_field("body_html", lead.ids)[lead.id]
         author = self.user_id.partner_id or self.company_id.partner_id or self.env.company.partner_id
-        return lead.with_context(mail_notify_force_send=True).message_post(
+        # proactive_automated tells this post from a salesperson's own message.
+        return lead.with_context(mail_notify_force_send=True, proactive_automated=True).message_post(
             body=body,
             subject=subject or _("Re: %(name)s", name=self.name),
             message_type="comment",
