@@ -231,7 +231,7 @@ start_smtp_sink() {
     if port_in_use "$SMTP_PORT"; then
         return 0
     fi
-    mkdir -p "$STATE_DIR/outbox"
+    mkdir -p "$STATE_DIR/outbox/tmp" "$STATE_DIR/outbox/new" "$STATE_DIR/outbox/cur"
     nohup "$VENV_DIR/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
         -c aiosmtpd.handlers.Mailbox "$STATE_DIR/outbox" \
         >"$STATE_DIR/smtp.log" 2>&1 &

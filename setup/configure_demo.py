@@ -14,4 +14,11 @@ env.company.partner_id.tz = "America/Chicago"
 env["ir.config_parameter"].set_param(
     "lead_proactive.service_cities", "Austin,Round Rock,Cambridge,Boston,Chicago"
 )
+# The demo machine has no internet access and must not try: switch off the
+# crons that call Odoo's online services (lead enrichment, update check).
+env["ir.config_parameter"].set_param("crm.iap.lead.enrich.setting", "manual")
+for xmlid in ("crm_iap_enrich.ir_cron_lead_enrichment", "mail.ir_cron_module_update_notification"):
+    cron = env.ref(xmlid, raise_if_not_found=False)
+    if cron:
+        cron.active = False
 env.cr.commit()

@@ -371,6 +371,7 @@ class CrmLead(models.Model):
         messages = self._proactive_inbound_messages()
         if not messages:
             return
+        real_messages = messages.filtered(lambda m: not m.proactive_auto_reason)
         for message in messages:
             if message.proactive_auto_reason:
                 self.message_post(
@@ -385,8 +386,9 @@ class CrmLead(models.Model):
             text = self._proactive_read_message(message)
             self._proactive_on_inbound(message, text)
         self.write({"proactive_last_message_id": messages[-1].id})
-        if not self.proactive_touch_ids.filtered(lambda t: t.step == 0):
-            self._proactive_send_instant_reply(messages[-1])
+        # Machine-written mail alone never gets an answer.
+        if real_messages and not self.proactive_touch_ids.filtered(lambda t: t.step == 0):
+            self._proactive_send_instant_reply(real_messages[-1])
         self._proactive_update_stage()
         self._proactive_after_inbound(messages)
 
@@ -402,8 +404,9 @@ class CrmLead(models.Model):
         text = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
         if not self.proactive_last_inbound_date and message.subject:
             # A first message often says the most in its subject
-            # ("need movers in 02139 asap"); replies repeat ours.
-            text = "%s\n%s" % (message.subject, text)
+            # ("need movers in 02139 asap"); replies repeat ours. The body
+            # goes first so that its sentences win when choosing the need.
+            text = "%s\n%s" % (text, message.subject)
         reference = self._proactive_local_time(message.date)
         result = lead_parser.parse_message(
             text, reference, known_cities=self._proactive_known_cities()

@@ -6,13 +6,17 @@ import xmlrpc.client
 from odoo import api, models
 from odoo.tools.mail import decode_message_header, email_normalize, email_split
 
-from ..tools import mail_guard, raw_mail
+from ..tools import lead_sources, mail_guard, mail_text, raw_mail
 
 _logger = logging.getLogger(__name__)
 
 # Headers kept from the raw email for lead capture: they are not part of
 # Odoo's parsed message, and the lead needs them to find the real person.
 CAPTURE_HEADERS = ("Reply-To", "X-Platform-Lead-Id")
+
+# Reasons a lead notification also has: platforms send them from no-reply
+# addresses, often with bulk-mail headers.
+NOTIFIER_REASONS = ("no_reply", "bulk", "mailing_list")
 
 # Open leads only: a reply is attached to a lead still being worked.
 FALLBACK_LEAD_DAYS = 90
@@ -34,10 +38,27 @@ class MailThread(models.AbstractModel):
                 subject=msg_dict.get("subject") or "",
                 content_type=message.get_content_type(),
             )
+        if reason and reason[0] in NOTIFIER_REASONS and self._proactive_is_lead_notification(
+            message, msg_dict
+        ):
+            reason = None
         if reason:
             # A mail.message field: message_post stores it on the message.
             msg_dict["proactive_auto_reason"] = "%s: %s" % reason
         return msg_dict
+
+    @api.model
+    def _proactive_is_lead_notification(self, message, msg_dict):
+        """Tell a marketplace or form notification that carries a person's
+        message from other machine-sent mail of the same senders."""
+        contact = lead_sources.identify_contact(
+            msg_dict.get("email_from") or "",
+            decode_message_header(message, "Reply-To").strip() or None,
+            msg_dict.get("subject") or "",
+            mail_text.html_to_text(str(msg_dict.get("body") or "")),
+            headers=message,
+        )
+        return bool(contact.source and (contact.contact_name or contact.email))
 
     @api.model
     def _message_route_process(self, message, message_dict, routes):

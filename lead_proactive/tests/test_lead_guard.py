@@ -68,7 +68,7 @@ class TestLeadGuard(ProactiveCase):
         self.assertEqual(len(lead), 1)
         self.assertTrue(lead.proactive_paused)
         self.assertFalse(self.outgoing_mails_to("chris.poster@example.com"))
-        self.assertEqual(lead.proactive_touch_ids.state, "skipped")
+        self.assertFalse(lead.proactive_touch_ids, "list mail is never answered")
         self.assertTrue(self._guard_notes(lead))
 
     def test_blacklisted_email_not_answered(self):
@@ -160,6 +160,9 @@ class TestLeadGuard(ProactiveCase):
             lead.source_id, self.env.ref("lead_proactive.utm_source_facebook_marketplace")
         )
         self.assertFalse(self.outgoing_mails_to("facebookmail.com"))
+        self.assertFalse(lead.message_ids.filtered("proactive_auto_reason"))
+        self.assertEqual(lead.proactive_zip, "78704")
+        self.assertEqual(lead.proactive_timeline, "today")
         activity = lead.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(
@@ -195,3 +198,18 @@ class TestLeadGuard(ProactiveCase):
         self.assertEqual(len(self.env["crm.lead"].search([("email_from", "ilike", "postmaster")])), 0)
         self.assertGreater(lead.message_bounce, 0)
         self.assertIn("bounced", lead._proactive_guard_reason())
+
+    def test_platform_notice_without_person_is_automatic(self):
+        with self.mock_mail_gateway():
+            self.process_plain(
+                "Facebook <notification@facebookmail.com>",
+                "Your listing Grey sectional sofa is now live on Marketplace.",
+                subject="Your listing is live",
+            )
+        self.assertFalse(
+            self.env["crm.lead"].search([("name", "=", "Your listing is live")]).filtered(
+                lambda lead: lead.proactive_touch_ids.filtered(lambda t: t.state == "sent")
+            ),
+            "a platform notice without a person gets no reply",
+        )
+        self.assertFalse(self.outgoing_mails_to("facebookmail.com"))
