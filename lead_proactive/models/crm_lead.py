@@ -334,7 +334,7 @@ class CrmLead(models.Model):
     # Inbound processing
     # ------------------------------------------------------------
     def _proactive_process_inbound(self):
-        """Read the lead's new inbound messages, then answer the lead.
+        """Read the lead's new inbound messages, then reply to the lead.
 
         Each lead runs in its own savepoint: a failure is logged with the
         lead's id and left on the lead, and the message that caused it stays
@@ -386,7 +386,7 @@ class CrmLead(models.Model):
             text = self._proactive_read_message(message)
             self._proactive_on_inbound(message, text)
         self.write({"proactive_last_message_id": messages[-1].id})
-        # Machine-written mail alone never gets an answer.
+        # Machine-written mail alone never gets a reply.
         if real_messages and not self.proactive_touch_ids.filtered(lambda t: t.step == 0):
             self._proactive_send_instant_reply(real_messages[-1])
         self._proactive_update_stage()
@@ -496,7 +496,7 @@ class CrmLead(models.Model):
         return ""
 
     def _proactive_send_instant_reply(self, trigger_message):
-        """Answer the lead right away, or say on the lead why not."""
+        """Reply to the lead right away, or log on the lead why not."""
         self.ensure_one()
         Touch = self.env["proactive.touch"].sudo()
         assisted = self.proactive_channel == "marketplace_chat"
