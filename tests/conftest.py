@@ -85,7 +85,9 @@ def odoo_server(odoo_cmd, smtp_sink):
         try:
             if requests.get(url + "/web/health", timeout=2).ok:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # The first request loads the registry, which can take longer
+            # than the timeout on a busy machine.
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()

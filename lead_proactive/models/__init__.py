@@ -6,3 +6,8 @@ from . import mail_template
 from . import mail_thread
 from . import proactive_touch
 from . import crm_lead
+from . import mail_template_followup
+from . import proactive_cadence
+from . import proactive_cadence_step
+from . import proactive_touch_followup
+from . import crm_lead_followup
