@@ -6,3 +6,8 @@ from . import mail_template
 from . import mail_thread
 from . import proactive_touch
 from . import crm_lead
+from . import proactive_intent_signal
+from . import proactive_touch_routing
+from . import mail_template_routing
+from . import crm_team_routing
+from . import crm_lead_routing
