@@ -11,3 +11,8 @@ from . import proactive_cadence
 from . import proactive_cadence_step
 from . import proactive_touch_followup
 from . import crm_lead_followup
+from . import proactive_intent_signal
+from . import proactive_touch_routing
+from . import mail_template_routing
+from . import crm_team_routing
+from . import crm_lead_routing

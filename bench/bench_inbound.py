@@ -1,0 +1,54 @@
+"""Measure what the suite adds to inbound email processing.
+
+Run inside ``odoo shell`` by bench/run.sh, once on a database with only
+``crm`` and once on a database with the suite, with the same generated
+emails. Prints one JSON line: the per-message times in seconds.
+"""
+
+import json
+import os
+import statistics
+import time
+
+COUNT = int(os.environ.get("BENCH_EMAILS", "500"))
+EMAIL = """From: Bench Person {n} <bench.person{n}@example.net>
+To: leads@bench.example.com
+Subject: Quote request {n}
+Message-ID: <bench-{run}-{n}@example.net>
+Date: Mon, 30 Nov 2026 15:04:00 -0600
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+
+Hi, I need a couch moved from 787{z:02d} today after 4. Can I pay today?
+Budget is around $200. My cell is 512 555 01{z:02d}.
+
+Thanks,
+Person {n}
+"""
+
+domain = env["mail.alias.domain"].search([("name", "=", "bench.example.com")], limit=1)
+if not domain:
+    domain = env["mail.alias.domain"].create({"name": "bench.example.com"})
+env.company.alias_domain_id = domain
+team = env.ref("sales_team.team_sales_department")
+team.write({"use_leads": True, "alias_name": "leads", "alias_domain_id": domain.id})
+env.cr.commit()
+
+run = os.environ.get("BENCH_RUN", "run")
+timings = []
+Thread = env["mail.thread"].sudo()
+for n in range(COUNT):
+    raw = EMAIL.format(n=n, z=n % 100, run=run).encode()
+    start = time.perf_counter()
+    Thread.message_process(False, raw)
+    env.cr.commit()
+    timings.append(time.perf_counter() - start)
+
+leads = env["crm.lead"].search_count([("email_from", "like", "bench.person")])
+print("BENCH_RESULT " + json.dumps({
+    "emails": COUNT,
+    "leads": leads,
+    "median": statistics.median(timings),
+    "mean": statistics.fmean(timings),
+    "p95": statistics.quantiles(timings, n=20)[-1],
+}))
