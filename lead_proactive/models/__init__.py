@@ -6,3 +6,5 @@ from . import mail_template
 from . import mail_thread
 from . import proactive_touch
 from . import crm_lead
+from . import proactive_sla_policy
+from . import crm_lead_sla
