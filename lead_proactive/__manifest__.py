@@ -29,6 +29,11 @@
         "views/proactive_sla_policy_views.xml",
         "views/lead_proactive_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "lead_proactive/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

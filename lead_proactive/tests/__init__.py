@@ -4,3 +4,4 @@ from . import test_sample_emails
 from . import test_mail_tools
 from . import test_lead_parser
 from . import test_lead_sla
+from . import test_lead_tour
