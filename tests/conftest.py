@@ -85,7 +85,9 @@ def odoo_server(odoo_cmd, smtp_sink):
         try:
             if requests.get(url + "/web/health", timeout=2).ok:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Still loading its registry: the first request may wait longer
+            # than the timeout on a busy machine.
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
