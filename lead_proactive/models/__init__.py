@@ -16,3 +16,5 @@ from . import proactive_touch_routing
 from . import mail_template_routing
 from . import crm_team_routing
 from . import crm_lead_routing
+from . import proactive_sla_policy
+from . import crm_lead_sla

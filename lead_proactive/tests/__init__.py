@@ -5,3 +5,5 @@ from . import test_mail_tools
 from . import test_lead_parser
 from . import test_lead_followup
 from . import test_lead_routing
+from . import test_lead_sla
+from . import test_lead_tour

@@ -1,0 +1,206 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import business_time
+
+_logger = logging.getLogger(__name__)
+
+SLA_TARGETS = [
+    ("first_reply", "First Reply"),
+    ("qualified_followup", "Qualified Follow-up"),
+    ("booked_confirmation", "Booked Confirmation"),
+]
+# A target of 0 minutes ("immediately") is due this long after the clock
+# starts, so that a reply sent in the same minute still meets it.
+IMMEDIATE_GRACE = datetime.timedelta(minutes=1)
+# Working intervals are read from the calendar this many days at a time, up
+# to about a year ahead. A calendar with no working time in that year falls
+# back to elapsed time.
+CALENDAR_WINDOW = datetime.timedelta(days=14)
+CALENDAR_MAX_WINDOWS = 27
+
+
+class ProactiveSlaPolicy(models.Model):
+    """A response-time target for leads: how long a lead may wait for a
+    reply after it arrives, is qualified or is booked. The policy that
+    applies to a lead is the most specific one whose criteria match it."""
+
+    _name = "proactive.sla.policy"
+    _description = "Lead Response SLA Policy"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(
+        default=10,
+        help="Among matching policies equally specific, the first in this order "
+        "applies.",
+    )
+    target = fields.Selection(
+        SLA_TARGETS,
+        string="Applies To",
+        required=True,
+        default="first_reply",
+        help="First Reply: the clock starts when the lead arrives and stops at "
+        "the first reply (instant reply, logged assisted reply or a message from "
+        "a salesperson).\n"
+        "Qualified Follow-up: starts when the lead reaches a Qualified stage and "
+        "stops at the next message sent to the lead.\n"
+        "Booked Confirmation: starts when the lead reaches a Booked stage and "
+        "stops when a confirmation message is sent.",
+    )
+    minutes = fields.Integer(
+        string="Target (minutes)",
+        required=True,
+        default=5,
+        help="Time allowed before the SLA is breached, in minutes. With working "
+        "hours, only working minutes count. 0 means immediately: the lead is "
+        "due one minute after the clock starts.",
+    )
+    at_risk_percent = fields.Integer(
+        string="At Risk After (%)",
+        required=True,
+        default=80,
+        help="Share of the target time after which a waiting lead is shown as at "
+        "risk, from 1 to 100.",
+    )
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        domain="[('flexible_hours', '=', False)]",
+        help="Count only the working time of this calendar, in the calendar's "
+        "time zone and without its time off. Empty: every minute counts.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        index="btree_not_null",
+        help="Empty: the policy applies in every company.",
+    )
+    team_ids = fields.Many2many(
+        "crm.team", string="Sales Teams", help="Empty: leads of any team."
+    )
+    source_ids = fields.Many2many(
+        "utm.source", string="Sources", help="Empty: leads from any source."
+    )
+    medium_ids = fields.Many2many(
+        "utm.medium", string="Media", help="Empty: leads from any medium."
+    )
+
+    _minutes_not_negative = models.Constraint(
+        "CHECK(minutes >= 0)", "The SLA target cannot be negative."
+    )
+    _at_risk_percent_range = models.Constraint(
+        "CHECK(at_risk_percent > 0 AND at_risk_percent <= 100)",
+        "The at-risk threshold must be between 1 and 100 percent.",
+    )
+
+    @api.constrains("calendar_id")
+    def _check_calendar_id(self):
+        for policy in self:
+            if policy.calendar_id.flexible_hours:
+                raise ValidationError(
+                    self.env._(
+                        "The working hours %(calendar)s have flexible hours, which "
+                        "set no working time of day: choose a calendar with fixed "
+                        "hours for the policy %(policy)s.",
+                        calendar=policy.calendar_id.display_name,
+                        policy=policy.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # Matching
+    # ------------------------------------------------------------
+    @api.model
+    def _select_for_leads(self, leads, target):
+        """Return ``{lead: policy}`` for the leads some active policy of
+        ``target`` applies to.
+
+        A policy applies when each of its non-empty criteria (company, teams,
+        sources, media) contains the lead's value. The policy with the most
+        non-empty criteria wins, so team + source + medium beats team alone.
+        Among equally specific policies, the first in sequence order wins.
+        """
+        policies = self.search([("target", "=", target)])
+        result = {}
+        if not policies:
+            return result
+        for lead in leads:
+            best, best_rank = None, None
+            for position, policy in enumerate(policies):
+                specificity = policy._match_specificity(lead)
+                if specificity is None:
+                    continue
+                rank = (-specificity, position)
+                if best_rank is None or rank < best_rank:
+                    best, best_rank = policy, rank
+            if best:
+                result[lead] = best
+        return result
+
+    def _match_specificity(self, lead):
+        """Return how many criteria of the policy ``lead`` matches, or None
+        when one of them excludes it."""
+        self.ensure_one()
+        company = lead.company_id or self.env.company
+        criteria = [
+            (self.company_id, company),
+            (self.team_ids, lead.team_id),
+            (self.source_ids, lead.source_id),
+            (self.medium_ids, lead.medium_id),
+        ]
+        specificity = 0
+        for allowed, value in criteria:
+            if not allowed:
+                continue
+            if not value or value not in allowed:
+                return None
+            specificity += 1
+        return specificity
+
+    # ------------------------------------------------------------
+    # Due dates
+    # ------------------------------------------------------------
+    def _compute_due_dates(self, start):
+        """Return ``(at_risk_date, deadline)`` for a clock started at
+        ``start``, as naive UTC datetimes as Odoo stores them."""
+        self.ensure_one()
+        duration = datetime.timedelta(minutes=self.minutes) if self.minutes else IMMEDIATE_GRACE
+        at_risk_after = business_time.scale_duration(duration, self.at_risk_percent)
+        start_utc = business_time.to_utc(start)
+        due = None
+        if self.calendar_id:
+            due = business_time.add_working_time(
+                start_utc, [at_risk_after, duration], self._iter_work_intervals(start_utc)
+            )
+            if None in due:
+                _logger.warning(
+                    "SLA policy %s: the working hours %s (id %s) have no working "
+                    "time within a year after %s; counting elapsed time instead",
+                    self.id,
+                    self.calendar_id.name,
+                    self.calendar_id.id,
+                    start_utc,
+                )
+                due = None
+        if due is None:
+            due = [business_time.ceil_to_second(start_utc + delta) for delta in (at_risk_after, duration)]
+        at_risk_date, deadline = (moment.replace(tzinfo=None) for moment in due)
+        return at_risk_date, deadline
+
+    def _iter_work_intervals(self, start):
+        """Yield the policy calendar's working intervals from ``start`` on,
+        read a window at a time. Time off of the calendar (public holidays,
+        closures) is left out."""
+        calendar = self.calendar_id
+        for window in range(CALENDAR_MAX_WINDOWS):
+            window_start = start + CALENDAR_WINDOW * window
+            window_end = window_start + CALENDAR_WINDOW
+            intervals = calendar._work_intervals_batch(window_start, window_end)[False]
+            for begin, end, _attendance in intervals:
+                yield begin, end
