@@ -525,7 +525,11 @@ class TestLeadSla(SlaCase):
             )
         self.assertEqual(lead.sla_status, "met")
         self.assertEqual(lead.sla_met_date, self.at(3))
-        self.assertFalse(lead.proactive_first_response_date, "the response-time KPI is not touched")
+        self.assertEqual(
+            lead.proactive_first_response_date,
+            self.at(3),
+            "a salesperson's own reply is the lead's first response",
+        )
 
     def test_internal_note_does_not_meet_sla(self):
         lead = self.create_lead(user_id=self.user_salesman.id)
