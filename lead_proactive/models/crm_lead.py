@@ -560,7 +560,8 @@ class CrmLead(models.Model):
         user = self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
         return self.activity_schedule(
             "lead_proactive.mail_activity_type_assisted_reply",
-            date_deadline=fields.Date.context_today(self),
+            # Due today for the salesperson, in their time zone.
+            date_deadline=self._sla_local_today(user),
             summary=_("Reply in the marketplace chat now"),
             note=Markup("<p>%s</p><pre>%s</pre>") % (
                 _("Paste this reply into the chat, then mark this activity as done:"),

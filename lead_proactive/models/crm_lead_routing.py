@@ -430,9 +430,7 @@ class CrmLead(models.Model):
         Its own "assigned to you" notification is skipped: the chatter note
         posted with it notifies the user.
         """
-        deadline = fields.Date.context_today(
-            self.with_context(tz=user.tz or self.env.user.tz or "UTC")
-        )
+        deadline = self._sla_local_today(user)
         return self.with_context(mail_activity_quick_update=True).activity_schedule(
             activity_type_id=activity_type.id,
             date_deadline=deadline,
