@@ -372,9 +372,18 @@ class CrmLead(models.Model):
             return
 
         activity_type = self.env.ref("lead_proactive.mail_activity_type_handoff")
+        assisted_type = self.env.ref("lead_proactive.mail_activity_type_assisted_reply")
         open_handoff = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        open_assisted = self.activity_ids.filtered(lambda a: a.activity_type_id == assisted_type)
         if open_handoff:
             open_handoff.write({"note": summary})
+        elif open_assisted:
+            # The lead waits for a reply in a chat that only a person can
+            # use: that reply is the next step, so it goes to the owner
+            # instead of adding a call next to it.
+            open_assisted.filtered(lambda a: a.user_id != owner).with_context(
+                mail_activity_quick_update=True
+            ).write({"user_id": owner.id})
         else:
             self._proactive_schedule_activity(
                 activity_type, owner, self.env._("Call the lead now"), summary
@@ -671,7 +680,6 @@ class CrmLead(models.Model):
 
     def _proactive_take_over(self, user, message):
         for lead in self.sudo():
-            lead._proactive_record_first_response(message.date)
             if lead.proactive_paused and lead.proactive_takeover_user_id == user:
                 continue
             values = {"proactive_takeover_user_id": user.id}

@@ -251,6 +251,37 @@ class TestLeadRouting(ProactiveCase):
         self.assertIn("Asks for the invoice", str(activities.note))
         self.assertEqual(lead.proactive_handoff_date, NOW, "handed off once")
 
+    def test_marketplace_hot_lead_keeps_chat_reply(self):
+        self._enable_rule_based_assignment()
+        assisted_type = self.env.ref("lead_proactive.mail_activity_type_assisted_reply")
+        # A lead known only from a marketplace notification: the chat message
+        # is posted as the notification email would be.
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Grey sectional sofa",
+                "contact_name": "Alex Morgan",
+                "team_id": self.team.id,
+                "user_id": False,
+                "proactive_channel": "marketplace_chat",
+                "source_id": self.env.ref("lead_proactive.utm_source_facebook_marketplace").id,
+            }
+        )
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            lead.message_post(
+                body="Can I pick it up today? I am in 78704",
+                message_type="email",
+                author_id=False,
+                email_from="Alex Morgan <notification@facebookmail.com>",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.assertEqual(lead.proactive_channel, "marketplace_chat")
+        self.assertEqual(lead.proactive_intent_level, "high")
+        self.assertEqual(lead.user_id, self.user_salesman)
+        self.assertEqual(lead.activity_ids.activity_type_id, assisted_type, "no call next to it")
+        self.assertEqual(lead.activity_ids.user_id, self.user_salesman, "the owner replies in the chat")
+        self.assertIn("Marketplace chat", str(lead.proactive_handoff_summary))
+        self.assertEqual(len(self._notes(lead, "lead_proactive.mt_lead_handoff")), 1)
+
     def test_high_intent_round_robin(self):
         self._enable_rule_based_assignment()
         owners = []
@@ -464,6 +495,10 @@ class TestLeadRouting(ProactiveCase):
             self.assertTrue(lead.proactive_paused)
             self.assertEqual(lead.proactive_pause_reason, "Taken over by Sam Rivera")
             self.assertEqual(lead.proactive_takeover_user_id, self.user_salesman)
+            takeover_notes = self._notes(lead, "lead_proactive.mt_lead_guard").filtered(
+                lambda m: "Sam Rivera wrote to the lead" in m.body
+            )
+            self.assertEqual(len(takeover_notes), 1)
             with self.mock_datetime_and_now(NOW + datetime.timedelta(minutes=30)):
                 self._reply(lead, "Great, I am in Austin.", msg_id)
             self.assertEqual(len(self.outgoing_mails_to("jane.doe@example.net").filtered(
