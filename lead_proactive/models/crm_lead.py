@@ -480,7 +480,7 @@ class CrmLead(models.Model):
             return _("automation is paused: %(reason)s", reason=self.proactive_pause_reason or "")
         if self.won_status != "pending":
             return _("the lead is closed")
-        if self.proactive_channel == "marketplace_chat":
+        if not self._proactive_guard_checks_email():
             return ""
         email = email_normalize(self.email_from or "")
         if not email:
@@ -494,6 +494,11 @@ class CrmLead(models.Model):
         if self.message_bounce:
             return _("emails to %(email)s bounced", email=email)
         return ""
+
+    def _proactive_guard_checks_email(self):
+        """Return whether the guard checks the lead's email address. Channels
+        whose messages are not emailed (marketplace chats) skip those checks."""
+        return self.proactive_channel != "marketplace_chat"
 
     def _proactive_send_instant_reply(self, trigger_message):
         """Reply to the lead right away, or log on the lead why not."""

@@ -1,0 +1,9 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import res_company
+from . import res_config_settings
+from . import mail_message
+from . import mail_thread
+from . import sms_template
+from . import proactive_touch
+from . import proactive_sms_inbound
+from . import crm_lead
