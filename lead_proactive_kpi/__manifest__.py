@@ -30,6 +30,7 @@
             "lead_proactive_kpi/static/tests/tours/**/*",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
     "installable": True,
     "application": False,
 }

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import res_company
+from . import res_partner
 from . import crm_lead
 from . import proactive_touch
 from . import proactive_lead_report

@@ -157,12 +157,7 @@ class ProactiveKpiSnapshot(models.Model):
 
     @api.model
     def _week_query(self, week):
-        """Return the SELECT of one week's rows at every scope.
-
-        Each company buckets leads by its own time zone, so the arrival range
-        is widened by a day on each side for the index, and the exact week is
-        then taken from the view's ``week`` column.
-        """
+        """Return the SELECT of one week's rows at every scope."""
         return SQL(
             """
             SELECT report.week,
@@ -176,9 +171,7 @@ class ProactiveKpiSnapshot(models.Model):
                    report.source_id,
                    %(aggregates)s
               FROM proactive_lead_report report
-             WHERE report.arrival_date >= %(start)s
-               AND report.arrival_date < %(stop)s
-               AND report.week = %(week)s
+             WHERE report.week = %(week)s
              GROUP BY GROUPING SETS (
                    (report.week, report.company_id, report.team_id, report.source_id),
                    (report.week, report.company_id, report.team_id),
@@ -186,8 +179,6 @@ class ProactiveKpiSnapshot(models.Model):
                    (report.week, report.company_id))
             """,
             aggregates=self._aggregates_sql("report"),
-            start=week - datetime.timedelta(days=1),
-            stop=week + datetime.timedelta(days=8),
             week=week,
         )
 

@@ -24,6 +24,7 @@ class ProactiveLeadReport(models.Model):
         "crm.lead": [
             "proactive_arrival_date",
             "create_date",
+            "proactive_arrival_week",
             "type",
             "source_id",
             "medium_id",
@@ -33,15 +34,12 @@ class ProactiveLeadReport(models.Model):
             "stage_id",
             "won_status",
             "lost_reason_id",
-            "proactive_channel",
             "proactive_first_response_date",
             "proactive_first_response_seconds",
             "proactive_replied",
         ],
         "crm.stage": ["proactive_milestone"],
         "proactive.touch": ["lead_id", "kind", "state", "replied"],
-        "res.company": ["partner_id"],
-        "res.partner": ["tz"],
         "ir.config_parameter": ["key", "value"],
     }
 
@@ -191,7 +189,7 @@ class ProactiveLeadReport(models.Model):
 
         The touch figures are correlated subqueries rather than joins on an
         aggregate, so PostgreSQL computes them only for the rows and columns a
-        query asks for, and a date filter on arrival_date reaches the index on
+        query reads, and filters on week or arrival_date reach the indexes on
         crm_lead.
         """
         arrival = kpi_sql.arrival("lead")
@@ -234,7 +232,7 @@ class ProactiveLeadReport(models.Model):
             for name, condition in outcomes
         )
         rates = SQL(",\n").join(
-            SQL("100.0 * (%s)::int AS %s", condition, SQL.identifier("%s_rate" % name))
+            SQL("(100 * (%s)::int)::float8 AS %s", condition, SQL.identifier("%s_rate" % name))
             for name, condition in outcomes
         )
         return SQL(
@@ -244,8 +242,7 @@ class ProactiveLeadReport(models.Model):
                 lead.id AS lead_id,
                 lead.type AS lead_type,
                 %(arrival)s AS arrival_date,
-                date_trunc('week', timezone(COALESCE(company_tz.tz, 'UTC'),
-                                            timezone('UTC', %(arrival)s)))::date AS week,
+                lead.proactive_arrival_week AS week,
                 lead.source_id,
                 lead.medium_id,
                 lead.team_id,
@@ -257,7 +254,8 @@ class ProactiveLeadReport(models.Model):
                 lead.lost_reason_id,
                 CASE WHEN %(answered)s THEN lead.proactive_first_response_seconds END
                     AS first_response_seconds,
-                CASE WHEN %(answered)s THEN lead.proactive_first_response_seconds / 60.0 END
+                CASE WHEN %(answered)s
+                     THEN lead.proactive_first_response_seconds / 60.0::float8 END
                     AS first_response_minutes,
                 (%(answered)s)::int AS responded_count,
                 %(counts)s,
@@ -266,13 +264,11 @@ class ProactiveLeadReport(models.Model):
                   WHERE touch.lead_id = lead.id AND touch.state = 'sent') AS touch_count
             FROM crm_lead lead
             LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
-            LEFT JOIN %(company_tz)s company_tz ON company_tz.company_id = lead.company_id
             """,
             arrival=arrival,
             answered=answered,
             counts=counts,
             rates=rates,
-            company_tz=kpi_sql.company_timezones(),
         )
 
     @staticmethod

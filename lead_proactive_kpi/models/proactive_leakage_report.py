@@ -155,10 +155,10 @@ class ProactiveLeakageReport(models.Model):
         return self._unanswered(), kpi_sql.arrival("lead")
 
     def _past_sla(self):
-        # NOTE: SLA policies add sla_deadline and sla_status to crm.lead; until
-        # they are installed, a lead is past its SLA when it has waited longer
-        # than the first-reply target. The view is rebuilt on every module
-        # update, so it picks up the SLA fields once they exist.
+        # NOTE: SLA policies add sla_deadline and sla_status to crm.lead. Until
+        # they exist, a lead is past its SLA when it has waited longer than the
+        # first-reply target. The view is rebuilt on every module update, so
+        # it uses the SLA fields from the first update after they appear.
         lead_fields = self.env["crm.lead"]._fields
         if "sla_deadline" in lead_fields and "sla_status" in lead_fields:
             condition = SQL(
@@ -194,7 +194,7 @@ class ProactiveLeakageReport(models.Model):
 
     def _lost_after_sequence(self):
         """Leads lost in the last LOST_DAYS days because the follow-ups got no
-        answer: the lost reason the follow-up sequence sets, or, where that
+        reply: the lost reason the follow-up sequence sets, or, where that
         reason does not exist, any lost lead that received a follow-up."""
         reason = self.env.ref(NO_RESPONSE_REASON_XMLID, raise_if_not_found=False)
         if reason:

@@ -40,7 +40,7 @@ class ProactiveScriptReport(models.Model):
     replied_count = fields.Integer(string="Replies", readonly=True)
     reply_rate = fields.Float(
         string="Reply Rate (%)", readonly=True, aggregator="avg", digits=(16, 1),
-        help="Share of sent touches with this script that the lead answered "
+        help="Share of sent touches with this script that the lead replied to "
         "before the next touch.",
     )
     lead_count = fields.Integer(string="Leads", readonly=True)

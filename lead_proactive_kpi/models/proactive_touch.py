@@ -6,7 +6,5 @@ class ProactiveTouch(models.Model):
     _inherit = "proactive.touch"
 
     # The lead report looks up, for each lead, whether a follow-up earned a
-    # reply; this partial index answers that with one probe per lead.
-    _proactive_kpi_replied_index = models.Index(
-        "(lead_id, kind) WHERE replied IS TRUE"
-    )
+    # reply. This partial index serves that lookup with one probe per lead.
+    _proactive_kpi_replied_index = models.Index("(lead_id, kind) WHERE replied")

@@ -20,7 +20,7 @@ _logger = logging.getLogger(__name__)
 SOURCE_MIN_ANSWERED = 3
 # Rates are judged only for weeks with at least this many leads.
 RATE_MIN_LEADS = 10
-# The plan asks to check the automation when fewer leads than this share (%)
+# The plan suggests checking the automation when fewer leads than this share (%)
 # got their first reply within the target.
 WITHIN_TARGET_MIN_RATE = 80.0
 # The plan reports a booked rate that fell by more than this fraction of the
@@ -54,8 +54,8 @@ COUNT_FIGURES = {"lead_count", "responded_count", "booked_count", "recovered_cou
 
 class ProactiveWeeklyReport(models.Model):
     """A company's lead response figures for one week, compared with the four
-    weeks before, with leakage counts and an action plan; emailed to the
-    sales managers by the weekly cron."""
+    weeks before, with leakage counts and an action plan. The weekly cron
+    emails it to the sales managers."""
 
     _name = "proactive.weekly.report"
     _description = "Weekly Lead Response Report"
@@ -200,14 +200,13 @@ class ProactiveWeeklyReport(models.Model):
         week = self.week
         first_week = week - datetime.timedelta(weeks=4)
         Snapshot = self.env["proactive.kpi.snapshot"]
+
         self.env.cr.execute(
             SQL(
                 """
                 SELECT report.week = %(week)s AS is_current, %(aggregates)s
                   FROM proactive_lead_report report
                  WHERE report.company_id = %(company)s
-                   AND report.arrival_date >= %(start)s
-                   AND report.arrival_date < %(stop)s
                    AND report.week BETWEEN %(first_week)s AND %(week)s
                  GROUP BY report.week = %(week)s
                 """,
@@ -215,13 +214,12 @@ class ProactiveWeeklyReport(models.Model):
                 first_week=first_week,
                 aggregates=Snapshot._aggregates_sql("report"),
                 company=self.company_id.id,
-                start=first_week - datetime.timedelta(days=1),
-                stop=week + datetime.timedelta(days=8),
             )
         )
         rows = self.env.cr.dictfetchall()
         current = next((row for row in rows if row["is_current"]), {})
         previous = next((row for row in rows if not row["is_current"]), {})
+
         values = {}
         for name in FIGURES:
             values[name] = current.get(name) or 0
@@ -240,8 +238,6 @@ class ProactiveWeeklyReport(models.Model):
                            ORDER BY report.first_response_seconds) / 60.0 AS median
                   FROM proactive_lead_report report
                  WHERE report.company_id = %(company)s
-                   AND report.arrival_date >= %(start)s
-                   AND report.arrival_date < %(stop)s
                    AND report.week = %(week)s
                    AND report.source_id IS NOT NULL
                  GROUP BY report.source_id
@@ -251,8 +247,6 @@ class ProactiveWeeklyReport(models.Model):
                 """,
                 company=self.company_id.id,
                 week=self.week,
-                start=self.week - datetime.timedelta(days=1),
-                stop=self.week + datetime.timedelta(days=8),
                 min_answered=SOURCE_MIN_ANSWERED,
             )
         )
@@ -445,7 +439,7 @@ class ProactiveWeeklyReport(models.Model):
     def _last_complete_week(self, company):
         """Return the Monday of the last complete week in the company's time zone."""
         try:
-            tz = zoneinfo.ZoneInfo(company.partner_id.tz or "UTC")
+            tz = zoneinfo.ZoneInfo(company.proactive_kpi_tz or "UTC")
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             tz = zoneinfo.ZoneInfo("UTC")
         now = self.env.cr.now().replace(tzinfo=datetime.timezone.utc).astimezone(tz)

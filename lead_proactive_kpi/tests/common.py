@@ -99,7 +99,10 @@ class ProactiveKpiCase(ProactiveCase):
     def _create_lead(cls, name, arrival, response_seconds, source=None, user=None,
                      stage=None, replied=False, company=None, team=None, **values):
         """Create a lead that arrived at ``arrival`` (naive UTC) and got its
-        first reply ``response_seconds`` later (None: not answered)."""
+        first reply ``response_seconds`` later (None: not answered). ``team``
+        None means the test team, False no team."""
+        if team is None:
+            team = cls.team
         values.update(
             {
                 "name": name,
@@ -108,7 +111,7 @@ class ProactiveKpiCase(ProactiveCase):
                 "proactive_arrival_date": arrival,
                 "source_id": source.id if source else False,
                 "user_id": user.id if user else False,
-                "team_id": cls.team.id if team is None else (team.id if team else False),
+                "team_id": team.id if team else False,
                 "company_id": (company or cls.company_chicago).id,
                 "stage_id": (stage or cls.stage_new).id,
                 "proactive_replied": replied,

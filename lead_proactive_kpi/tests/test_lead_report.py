@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
 from odoo.fields import Domain
 from odoo.tests import tagged, users
 
@@ -107,6 +109,27 @@ class TestLeadReport(ProactiveKpiCase):
         tokyo = self._week_figures(company=self.company_tokyo, week=NEXT_WEEK)
         self.assertEqual(tokyo["__count"], 1)
         self.assertEqual(self._week_figures(week=NEXT_WEEK)["__count"], 0)
+
+    def test_time_zone_change_moves_weeks(self):
+        self.assertEqual(self.lead_tokyo.proactive_arrival_week, NEXT_WEEK)
+        self.company_tokyo.partner_id.tz = "America/Chicago"
+        # Monday 03:00 UTC is Sunday evening in Chicago.
+        self.assertEqual(self.lead_tokyo.proactive_arrival_week, WEEK)
+        row = self.env["proactive.lead.report"].search([("lead_id", "=", self.lead_tokyo.id)])
+        self.assertEqual(row.week, WEEK)
+
+    def test_time_zone_unknown_to_postgresql(self):
+        Company = self.env["res.company"]
+        with self.assertLogs("odoo.addons.lead_proactive_kpi.models.res_company", "WARNING"):
+            self.assertEqual(Company._proactive_kpi_check_tz("Mars/Olympus_Mons"), "UTC")
+        self.assertEqual(Company._proactive_kpi_check_tz("Asia/Tokyo"), "Asia/Tokyo")
+        self.assertEqual(Company._proactive_kpi_check_tz(False), "UTC")
+
+    def test_week_follows_lead_changes(self):
+        self.lead_tokyo.company_id = self.company_chicago
+        self.assertEqual(self.lead_tokyo.proactive_arrival_week, WEEK)
+        self.lead_tokyo.proactive_arrival_date = datetime.datetime(2025, 6, 16, 6, 0)
+        self.assertEqual(self.lead_tokyo.proactive_arrival_week, NEXT_WEEK)
 
     def test_group_by_week_and_source(self):
         groups = self.env["proactive.lead.report"].formatted_read_group(

@@ -22,6 +22,7 @@ class TestLeakageReport(ProactiveKpiCase):
             "Waiting short", minutes(2), None, proactive_channel="email",
             user=cls.user_sales_manager,
         )
+
         cls.lead_opted_out = cls._create_lead(
             "Opted out", minutes(30), None, proactive_channel="email",
             proactive_opt_out=True,
@@ -29,6 +30,7 @@ class TestLeakageReport(ProactiveKpiCase):
         cls.lead_typed_in = cls._create_lead(
             "Typed in", minutes(30), None, proactive_channel="manual"
         )
+
         cls.lead_qualified_idle = cls._create_lead(
             "Qualified idle", minutes(90), 30, stage=cls.stage_qualified
         )
@@ -38,6 +40,7 @@ class TestLeakageReport(ProactiveKpiCase):
         cls.lead_qualified_planned.activity_schedule(
             "mail.mail_activity_data_call", user_id=cls.user_salesman.id
         )
+
         cls.lead_lost_after_followups = cls._create_lead("Lost after follow-ups", minutes(3000), 30)
         cls._create_touch(cls.lead_lost_after_followups, 0)
         cls._create_touch(cls.lead_lost_after_followups, 1)
@@ -47,6 +50,7 @@ class TestLeakageReport(ProactiveKpiCase):
         cls._create_touch(cls.lead_lost_other, 0)
         cls.lead_lost_other.action_set_lost()
         cls.lead_lost_other.date_closed = minutes(60)
+
         cls.leakage_leads = (
             cls.lead_waiting_long | cls.lead_waiting_short | cls.lead_opted_out
             | cls.lead_typed_in | cls.lead_qualified_idle | cls.lead_qualified_planned

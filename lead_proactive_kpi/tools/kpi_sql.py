@@ -32,28 +32,25 @@ def first_reply_target_minutes():
     )
 
 
-def company_timezones():
-    """Return a relation (company_id, tz) with each company's time zone.
-
-    A company whose partner has no time zone, or one PostgreSQL does not know,
-    is left out, and callers fall back to UTC for it.
-    """
-    return SQL(
-        """(SELECT company.id AS company_id, zone.name AS tz
-              FROM res_company company
-              JOIN res_partner partner ON partner.id = company.partner_id
-              JOIN pg_timezone_names zone ON zone.name = partner.tz)"""
-    )
-
-
 def arrival(alias):
-    """Return when the lead arrived: its arrival date, else its creation date.
+    """Return when the lead aliased ``alias`` arrived: its arrival date, else
+    its creation date.
 
-    The expression matches the index crm_lead__proactive_kpi_arrival_index,
-    so range conditions on it use that index.
+    The expression matches the index crm_lead_proactive_kpi_arrival_index, so
+    range conditions on it use that index.
     """
     return SQL(
         "COALESCE(%s, %s)",
         SQL.identifier(alias, "proactive_arrival_date"),
         SQL.identifier(alias, "create_date"),
+    )
+
+
+def arrival_week(alias, tz):
+    """Return the Monday of the lead's arrival week in the time zone ``tz``
+    (an SQL expression), as crm.lead.proactive_arrival_week stores it."""
+    return SQL(
+        "date_trunc('week', timezone(%s, timezone('UTC', %s)))::date",
+        tz,
+        arrival(alias),
     )
