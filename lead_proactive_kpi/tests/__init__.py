@@ -1,0 +1,8 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import test_lead_report
+from . import test_kpi_snapshot
+from . import test_leakage_report
+from . import test_script_report
+from . import test_weekly_report
+from . import test_digest
+from . import test_kpi_tour
