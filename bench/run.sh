@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks of the suite against bare Odoo, in databases of their own.
-# Prints a table and writes it to docs/benchmarks.md. Not part of the tests.
+# Inbound email benchmarks of the suite against bare Odoo, in databases of
+# their own. Prints a table and writes it into docs/benchmarks.md, keeping the
+# other benchmarks' parts of that page. Not part of the tests.
 #
 # Environment: BENCH_EMAILS (default 500) new-lead emails per database,
 # BENCH_LATENCY_EMAILS (default 50) emails for the reply latency.
@@ -77,13 +78,13 @@ latency=$("$VENV_DIR/bin/python" "$bench_dir/bench_reply_latency.py" \
 kill "$server"; wait "$server" 2>/dev/null || true
 [ -n "$latency" ] || die "the reply latency benchmark printed no result"
 
-mkdir -p "$(dirname "$out")"
+section=$(mktemp)
 {
-    echo "# Benchmarks"
+    echo "## Inbound email and reply latency"
     echo
     echo "Measured by \`bash bench/run.sh\` on $(date -u +%Y-%m-%d), $(nproc) CPU cores,"
     echo "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)."
-    echo "Each ratio compares two databases measured in the same run."
+    echo "Both databases are measured in the same run, one after the other."
     echo
     echo "| Measure | Bare Odoo (crm) | With the suite | Target | Result |"
     echo "| --- | --- | --- | --- | --- |"
@@ -92,8 +93,25 @@ mkdir -p "$(dirname "$out")"
     echo "| Reply latency, message_process start to SMTP ($latency_emails emails), median | | $(fmt_ms "$(json "$latency" median)") | < 1 s | |"
     echo "| Reply latency, p95 | | $(fmt_ms "$(json "$latency" p95)") | < 1 s | |"
     echo
-    echo "The suite's time per message includes capture, guard, parsing, the"
-    echo "instant reply and handing it to the SMTP server after the commit; bare"
-    echo "Odoo only creates the lead."
-} >"$out"
-cat "$out"
+    echo "The suite's time per message includes capture, guard, parsing, intent"
+    echo "scoring, routing, SLA and follow-up scheduling, and the instant reply"
+    echo "handed to the SMTP server after the commit; bare Odoo only creates the lead."
+} >"$section"
+# Replace this benchmark's part of the page and keep the rest (the KPI
+# benchmark writes its own part).
+"$VENV_DIR/bin/python" - "$out" "$section" <<'PY'
+import pathlib, sys
+page, section = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]).read_text()
+start, end = "<!-- inbound-results:start -->", "<!-- inbound-results:end -->"
+block = "%s\n%s%s" % (start, section, end)
+text = page.read_text() if page.exists() else "# Benchmarks\n"
+if start in text and end in text:
+    head, _sep, rest = text.partition(start)
+    text = head + block + rest.partition(end)[2]
+else:
+    text = text.rstrip("\n") + "\n\n" + block + "\n"
+page.parent.mkdir(parents=True, exist_ok=True)
+page.write_text(text)
+PY
+cat "$section"
+rm -f "$section"
