@@ -680,6 +680,9 @@ class CrmLead(models.Model):
 
     def _proactive_take_over(self, user, message):
         for lead in self.sudo():
+            # A salesperson's own message is a reply too: when it comes
+            # first (automation off or skipped), it is the first response.
+            lead._proactive_record_first_response(message.date)
             if lead.proactive_paused and lead.proactive_takeover_user_id == user:
                 continue
             values = {"proactive_takeover_user_id": user.id}
