@@ -63,19 +63,29 @@ class TestLeakageReport(ProactiveKpiCase):
         )
         return {(row.lead_id.sudo(), row.category): row for row in rows}
 
+    def _past_sla_leads(self):
+        """Leads whose running SLA deadline, as the SLA policies set it, has passed."""
+        now = self.env.cr.now()
+        return self.leakage_leads.filtered(
+            lambda lead: lead.sla_status == "breached"
+            or (lead.sla_deadline and lead.sla_deadline < now
+                and lead.sla_status in ("on_track", "at_risk"))
+        )
+
     def test_categories(self):
         rows = self._categories()
+        past_sla = self._past_sla_leads()
+        # Unanswered for 10 minutes: past the 5-minute first-reply target.
+        self.assertIn(self.lead_waiting_long, past_sla)
+        self.assertNotIn(self.lead_waiting_short, past_sla)
         self.assertEqual(
             set(rows),
             {
                 (self.lead_waiting_long, "waiting_reply"),
                 (self.lead_waiting_short, "waiting_reply"),
-                # No SLA fields on crm.lead here: past the 5-minute first-reply target.
-                (self.lead_waiting_long, "past_sla"),
                 (self.lead_qualified_idle, "no_next_step"),
-                # No "no response" lost reason here: lost after a follow-up touch.
                 (self.lead_lost_after_followups, "lost_after_sequence"),
-            },
+            } | {(lead, "past_sla") for lead in past_sla},
         )
 
     def test_waiting_time(self):
@@ -84,8 +94,13 @@ class TestLeakageReport(ProactiveKpiCase):
         self.assertEqual(waiting.waited_minutes, 10)
         self.assertAlmostEqual(waiting.waited_hours, 10 / 60)
         self.assertEqual(waiting.since, self.lead_waiting_long.proactive_arrival_date)
-        # Past the target since minute 5 of its 10.
-        self.assertEqual(rows[(self.lead_waiting_long, "past_sla")].waited_minutes, 5)
+        # Past the deadline the first-reply policy set, about minute 5 of its 10.
+        late = self.env.cr.now() - self.lead_waiting_long.sla_deadline
+        self.assertEqual(
+            rows[(self.lead_waiting_long, "past_sla")].waited_minutes,
+            int(late.total_seconds() // 60),
+        )
+        self.assertIn(rows[(self.lead_waiting_long, "past_sla")].waited_minutes, (4, 5))
         self.assertEqual(rows[(self.lead_lost_after_followups, "lost_after_sequence")].waited_minutes, 60)
 
     def test_answered_lead_leaves_the_list(self):

@@ -38,12 +38,17 @@ class TestWeeklyReport(ProactiveKpiCase):
         self.assertEqual(report.first_reply_target_minutes, 5.0)
         # Each source has only two answered leads: too few to name the slowest.
         self.assertFalse(report.worst_source_id)
-        # The Qualified lead has no activity.
+        # The Qualified lead has no activity, and no message went out after
+        # it was qualified, so it is also past its qualified follow-up SLA.
         self.assertEqual(report.no_next_step_count, 1)
+        self.assertEqual(report.past_sla_count, 1)
         self.assertEqual(report.waiting_count, 0)
         self.assertEqual(
             report.action_plan.splitlines(),
-            ["Qualified leads with no next step: 1. Schedule an activity or send them options."],
+            [
+                "Leads past an SLA: 1. See CRM > Reporting > Lead Leakage.",
+                "Qualified leads with no next step: 1. Schedule an activity or send them options.",
+            ],
         )
 
     def test_slowest_source(self):
@@ -101,6 +106,7 @@ class TestWeeklyReport(ProactiveKpiCase):
             booked_rate=0.0,
             prev_booked_rate=50.0,
             no_next_step_count=0,
+            past_sla_count=0,
             lost_after_sequence_count=4,
         )
         self.assertEqual(
