@@ -85,7 +85,8 @@ def odoo_server(odoo_cmd, smtp_sink):
         try:
             if requests.get(url + "/web/health", timeout=2).ok:
                 break
-        except requests.ConnectionError:
+        # The first request loads the registry, which can outlast the timeout.
+        except (requests.ConnectionError, requests.Timeout):
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
