@@ -64,7 +64,8 @@ class CrmLead(models.Model):
     @api.model
     def _proactive_sms_normalize(self, number, company):
         """Return ``number`` in E.164, reading a national number with the
-        company's country, or False when it is not a valid phone number."""
+        company's country (the United States when the company has none), or
+        False when it is not a valid phone number."""
         country = company.country_id or self.env.ref("base.us")
         return (
             self._phone_format(number=(number or "").strip(), country=country) or False

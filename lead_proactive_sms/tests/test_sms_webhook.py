@@ -3,11 +3,12 @@
 requests and the public URL behind a proxy."""
 
 import threading
+from unittest.mock import patch
 
 import requests
 
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import config, mute_logger
 
 from ..controllers import twilio_inbound
 from ..tools import twilio_signature
@@ -247,6 +248,22 @@ class TestSmsWebhook(ProactiveSmsCase):
             self.assertEqual(response.status_code, 200)
         self.assertEqual(self.stored(sid(61)).state, "done")
         self.assertEqual(self.stored(sid(62)).state, "done")
+
+    def test_public_url_with_proxy_mode(self):
+        # With proxy_mode, werkzeug's ProxyFix rewrites the request URL itself.
+        public = "https://crm.example.com" + WEBHOOK
+        with patch.dict(config.options, {"proxy_mode": True}), self.mockSMSGateway():
+            response = self.post_webhook(
+                self.twilio_form("Need a quote in 02139", sid(63)),
+                signed_url=public,
+                headers={
+                    "X-Forwarded-Proto": "https",
+                    "X-Forwarded-Host": "crm.example.com",
+                    "X-Forwarded-For": "203.0.113.7",
+                },
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.stored(sid(63)).state, "done")
 
     def test_public_url_from_base_url_with_query(self):
         self.env["ir.config_parameter"].sudo().set_param(
