@@ -12,7 +12,7 @@ A keyword counts when the whole message is keywords and filler words
 ("Stop. Thanks", "STOP!!", "unsubscribe me"). The same word inside a
 sentence with another meaning ("stop the leak", "can you stop by tomorrow",
 "the end of the month") is an ordinary message. A few revocation phrases
-count anywhere in the text. When a message holds an opt-out and anything
+count anywhere in the text. When a message contains an opt-out and anything
 else, the opt-out wins.
 
 Pure Python (stdlib only), so it runs without a database.
