@@ -12,7 +12,14 @@ from odoo.tools import config, mute_logger
 
 from ..controllers import twilio_inbound
 from ..tools import twilio_signature
-from .common import AUTH_TOKEN, LEAD_NUMBER, WEBHOOK, ProactiveSmsCase, sid
+from .common import (
+    AUTH_TOKEN,
+    LEAD_NUMBER,
+    WEBHOOK,
+    ProactiveSmsCase,
+    load_sample,
+    sid,
+)
 
 CONTROLLER_LOGGER = "odoo.addons.lead_proactive_sms.controllers.twilio_inbound"
 FIRST_TEXT = "Hi need a quote for 1BR move in 02139 tmrw. Can I pay today?"
@@ -135,6 +142,23 @@ class TestSmsWebhook(ProactiveSmsCase):
         self.assertEqual(len(lead), 1)
         self.assertEqual(len(self.inbound_texts(lead)), 2, "the second text is logged")
         self.assertEqual(len(self.texts_to()), 1, "but not answered again")
+
+    def test_duplicate_sample_requests(self):
+        sample = load_sample("BH-13")
+        expected = sample["assertions"]
+        with self.mockSMSGateway():
+            statuses = [
+                self.post_webhook(request["form"], path=request["path"]).status_code
+                for request in sample["requests"]
+            ]
+        self.assertEqual(statuses, [expected["http_status_all"]] * len(statuses))
+        number = sample["requests"][0]["form"]["From"]
+        lead = self.leads_of(number)
+        self.assertEqual(len(lead), expected["crm.lead_created"])
+        logged = len(self.inbound_texts(lead))
+        self.assertGreaterEqual(logged, expected["inbound_messages_logged_min"])
+        self.assertLessEqual(logged, expected["inbound_messages_logged_max"])
+        self.assertEqual(len(self.texts_to(number)), expected["auto_reply_sms_sent"])
 
     @mute_logger(CONTROLLER_LOGGER)
     def test_bad_signature_rejected(self):
