@@ -64,7 +64,8 @@ class CrmLead(models.Model):
     @api.model
     def _proactive_sms_normalize(self, number, company):
         """Return ``number`` in E.164, reading a national number with the
-        company's country, or False when it is not a valid phone number."""
+        company's country (the United States when the company has none), or
+        False when it is not a valid phone number."""
         country = company.country_id or self.env.ref("base.us")
         return (
             self._phone_format(number=(number or "").strip(), country=country) or False
@@ -301,9 +302,10 @@ class CrmLead(models.Model):
     ):
         """Claim ``step`` of the lead's sequence and text ``sms_template``.
 
-        Entry point for the follow-up engine. The guard (opt-out, pause,
-        closed lead, phone blacklist, consent) and the recipient's sending
-        hours are checked now, at send time. Returns the lead's touch for
+        Entry point for the follow-up engine. ``kind`` is a proactive.touch
+        kind (``instant_reply``, ``followup`` or one another add-on adds).
+        The guard (opt-out, pause, closed lead, phone blacklist, consent) and
+        the recipient's sending hours are checked now, at send time. Returns the lead's touch for
         the step, in one of these states:
 
         - ``sent``: the text went to the SMS gateway (immediate send);

@@ -42,9 +42,10 @@ class ResCompany(models.Model):
     proactive_sms_keyword_replies = fields.Boolean(
         string="Answer STOP, START and HELP",
         default=True,
-        help="Send the confirmation and help texts below. Turn this off when "
-        "Twilio's Advanced Opt-Out already answers these keywords, so that "
-        "people do not get two answers.",
+        help="Send the confirmation and help texts below. By default Twilio "
+        "itself replies to STOP on long codes and then rejects texts to that "
+        "number until it texts START. Turn this off to keep Twilio's replies "
+        "only, or turn Twilio's replies off with its Advanced Opt-Out.",
     )
     proactive_sms_help_text = fields.Char(
         string="HELP Reply",

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tests.common import RecordCapturer
 from odoo.tools import mute_logger
 
@@ -540,8 +540,29 @@ class TestSmsFlow(ProactiveSmsCase):
             Template._proactive_select("instant_reply", False), self.template_instant
         )
 
-    def test_settings_show_webhook_url(self):
-        settings = self.env["res.config.settings"].create({})
+    def test_template_form_warns_on_ucs2(self):
+        template_form = Form(
+            self.env["sms.template"].with_context(default_model="crm.lead")
+        )
+        template_form.name = "Typed script"
+        template_form.body = "Is it for today?"
+        self.assertEqual(template_form.proactive_encoding, "gsm7")
+        template_form.body = "It\u2019s ready, today or this week?"
+        self.assertEqual(template_form.proactive_encoding, "ucs2")
+        self.assertEqual(template_form.proactive_ucs2_chars, "\u2019")
+        self.assertEqual(template_form.proactive_segment_count, 1)
+        template = template_form.save()
+        self.assertEqual(template.model, "crm.lead")
+
+    def test_settings_form(self):
+        settings_form = Form(self.env["res.config.settings"])
         self.assertTrue(
-            settings.proactive_sms_webhook_url.endswith("/lead_sms/twilio/inbound")
+            settings_form.proactive_sms_webhook_url.endswith("/lead_sms/twilio/inbound")
+        )
+        settings_form.proactive_sms_hour_start = 9.0
+        settings_form.proactive_sms_opt_out_keywords = "ALTO, PARAR"
+        settings_form.save().execute()
+        self.assertEqual(self.env.company.proactive_sms_hour_start, 9.0)
+        self.assertEqual(
+            self.env.company._proactive_sms_extra_opt_out_words(), ["ALTO", "PARAR"]
         )

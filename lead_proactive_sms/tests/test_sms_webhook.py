@@ -3,15 +3,23 @@
 requests and the public URL behind a proxy."""
 
 import threading
+from unittest.mock import patch
 
 import requests
 
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import config, mute_logger
 
 from ..controllers import twilio_inbound
 from ..tools import twilio_signature
-from .common import AUTH_TOKEN, LEAD_NUMBER, WEBHOOK, ProactiveSmsCase, sid
+from .common import (
+    AUTH_TOKEN,
+    LEAD_NUMBER,
+    WEBHOOK,
+    ProactiveSmsCase,
+    load_sample,
+    sid,
+)
 
 CONTROLLER_LOGGER = "odoo.addons.lead_proactive_sms.controllers.twilio_inbound"
 FIRST_TEXT = "Hi need a quote for 1BR move in 02139 tmrw. Can I pay today?"
@@ -135,6 +143,23 @@ class TestSmsWebhook(ProactiveSmsCase):
         self.assertEqual(len(self.inbound_texts(lead)), 2, "the second text is logged")
         self.assertEqual(len(self.texts_to()), 1, "but not answered again")
 
+    def test_duplicate_sample_requests(self):
+        sample = load_sample("BH-13")
+        expected = sample["assertions"]
+        with self.mockSMSGateway():
+            statuses = [
+                self.post_webhook(request["form"], path=request["path"]).status_code
+                for request in sample["requests"]
+            ]
+        self.assertEqual(statuses, [expected["http_status_all"]] * len(statuses))
+        number = sample["requests"][0]["form"]["From"]
+        lead = self.leads_of(number)
+        self.assertEqual(len(lead), expected["crm.lead_created"])
+        logged = len(self.inbound_texts(lead))
+        self.assertGreaterEqual(logged, expected["inbound_messages_logged_min"])
+        self.assertLessEqual(logged, expected["inbound_messages_logged_max"])
+        self.assertEqual(len(self.texts_to(number)), expected["auto_reply_sms_sent"])
+
     @mute_logger(CONTROLLER_LOGGER)
     def test_bad_signature_rejected(self):
         form = self.twilio_form("STOP", sid(31))
@@ -247,6 +272,22 @@ class TestSmsWebhook(ProactiveSmsCase):
             self.assertEqual(response.status_code, 200)
         self.assertEqual(self.stored(sid(61)).state, "done")
         self.assertEqual(self.stored(sid(62)).state, "done")
+
+    def test_public_url_with_proxy_mode(self):
+        # With proxy_mode, werkzeug's ProxyFix rewrites the request URL itself.
+        public = "https://crm.example.com" + WEBHOOK
+        with patch.dict(config.options, {"proxy_mode": True}), self.mockSMSGateway():
+            response = self.post_webhook(
+                self.twilio_form("Need a quote in 02139", sid(63)),
+                signed_url=public,
+                headers={
+                    "X-Forwarded-Proto": "https",
+                    "X-Forwarded-Host": "crm.example.com",
+                    "X-Forwarded-For": "203.0.113.7",
+                },
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.stored(sid(63)).state, "done")
 
     def test_public_url_from_base_url_with_query(self):
         self.env["ir.config_parameter"].sudo().set_param(

@@ -30,8 +30,8 @@ PUBLIC_URL = "https://crm.example.com/lead_sms/twilio/inbound"
 @tagged("lead_proactive_sms", "post_install", "-at_install")
 class TestTwilioSignature(BaseCase):
     def test_twilio_published_vector(self):
-        # The example of Twilio's webhook-security documentation and of the
-        # twilio-python test suite.
+        # Known-answer vector, with the token and URL of the twilio-php
+        # request validation guide.
         params = {
             "CallSid": "CA1234567890ABCDE",
             "Caller": "+14158675309",

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Where a US or Canadian phone number or ZIP code probably is: its state or
-province and its IANA time zones.
+"""Location lookups for US and Canadian phone numbers and ZIP codes: the
+probable state or province and IANA time zones.
 
 A number's area code gives the place where it was issued, not where its
 owner is today, and some area codes and ZIP prefixes straddle a time-zone

@@ -1,16 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Classify inbound SMS as opt-out, opt-in or help requests.
 
-US carriers and the CTIA Messaging Principles expect every business number
-to honour STOP-type keywords. The FCC's 2024 TCPA order (FCC 24-24) adds
-that a revocation "by any reasonable means" counts, so "stop texting me"
-and "remove me from your list" must opt out as surely as a bare STOP.
+The FCC's February 2024 TCPA order on consent revocation (FCC 24-18, in
+force since April 11, 2025) names "stop", "quit", "end", "revoke", "opt
+out", "cancel" and "unsubscribe" as reasonable ways to revoke consent by
+text, and other natural-language revocations count too. So "stop texting
+me" and "remove me from your list" must opt out as surely as a bare STOP.
+The same order allows one text confirming the opt-out.
 
 A keyword counts when the whole message is keywords and filler words
 ("Stop. Thanks", "STOP!!", "unsubscribe me"). The same word inside a
 sentence with another meaning ("stop the leak", "can you stop by tomorrow",
 "the end of the month") is an ordinary message. A few revocation phrases
-count anywhere in the text. When a message holds an opt-out and anything
+count anywhere in the text. When a message contains an opt-out and anything
 else, the opt-out wins.
 
 Pure Python (stdlib only), so it runs without a database.
@@ -23,8 +25,9 @@ OPT_OUT = "opt_out"
 OPT_IN = "opt_in"
 HELP = "help"
 
-# Twilio's default opt-out, opt-in and help keywords, plus the FCC's "opt out"
-# and "revoke". "opt out" and "stop all" are joined into one word first.
+# Twilio's default opt-out keywords for long codes, which include the FCC's
+# list, and the usual opt-in and help keywords. normalize() joins "opt out"
+# and "stop all" into one word first.
 OPT_OUT_WORDS = frozenset(
     ["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"]
 )

@@ -7,11 +7,11 @@ included, followed by each POST parameter name and value, sorted by name:
 ``base64(HMAC-SHA1(token, url + name1 + value1 + name2 + value2 ...))``.
 Source: https://www.twilio.com/docs/usage/webhooks/webhooks-security
 
-The URL is the public one configured in Twilio. A server behind a proxy sees
+The URL is the public one configured in Twilio. A server behind a proxy gets
 another one (``http://127.0.0.1:8069/...``), so the caller passes every URL
-the request may have been sent to, and each is tried with and without its
-port, because Twilio's documentation leaves the port out of some signatures
-and keeps it in others.
+the request may have been sent to. Each is tried with and without its port,
+as Twilio's helper library for Node.js does (``webhooks.js`` adds the
+standard port and tries both forms).
 
 Pure Python (stdlib only), so it runs without a database.
 """
