@@ -6,6 +6,8 @@ import time
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import kpi_sql
+
 _logger = logging.getLogger(__name__)
 
 WEEKS_PARAM = "lead_proactive_kpi.snapshot_weeks"
@@ -150,6 +152,7 @@ class ProactiveKpiSnapshot(models.Model):
         self.search([("week", "=", week)]).unlink()
         # The query reads the view with raw SQL, which does not flush.
         self.env.flush_all()
+        kpi_sql.disable_jit(self.env.cr)
         self.env.cr.execute(self._week_query(week))
         columns = [desc[0] for desc in self.env.cr.description]
         vals_list = [dict(zip(columns, row)) for row in self.env.cr.fetchall()]
