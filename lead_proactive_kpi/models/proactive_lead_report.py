@@ -194,10 +194,10 @@ class ProactiveLeadReport(models.Model):
         """Return the view's SELECT.
 
         The touch figures come from one lateral subquery per lead rather than
-        a join on an aggregate over all touches: PostgreSQL drops the join when
-        a query reads no touch column, reads the touches of the selected leads
-        only, and filters on week or arrival_date reach the indexes on
-        crm_lead.
+        a join on an aggregate over all touches. PostgreSQL drops that join
+        when a query reads no touch column and otherwise reads the touches of
+        the selected leads only. Filters on week or arrival_date reach the
+        indexes on crm_lead.
         """
         arrival = kpi_sql.arrival("lead")
         answered = SQL("lead.proactive_first_response_date IS NOT NULL")
