@@ -2,7 +2,6 @@
 from . import res_company
 from . import res_partner
 from . import crm_lead
-from . import proactive_touch
 from . import proactive_lead_report
 from . import proactive_kpi_snapshot
 from . import proactive_leakage_report

@@ -4,7 +4,10 @@ import logging
 import time
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from ..tools import kpi_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -99,6 +102,10 @@ class ProactiveKpiSnapshot(models.Model):
     # ------------------------------------------------------------
     def action_refresh(self):
         """Recompute the recent weeks now, for every company."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(
+                self.env._("Only sales administrators can recompute the lead KPI snapshots.")
+            )
         self.env["proactive.kpi.snapshot"].sudo()._compute_snapshots(self._recent_weeks())
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -126,7 +133,9 @@ class ProactiveKpiSnapshot(models.Model):
                 DEFAULT_WEEKS,
             )
             count = DEFAULT_WEEKS
-        today = today or self.env.cr.now().date()
+        # Start from the latest local date on Earth (UTC+14), so that the
+        # window contains the current week of every company.
+        today = today or (self.env.cr.now() + datetime.timedelta(hours=14)).date()
         monday = today - datetime.timedelta(days=today.weekday())
         return [monday - datetime.timedelta(weeks=n) for n in range(count - 1, -1, -1)]
 
@@ -150,6 +159,7 @@ class ProactiveKpiSnapshot(models.Model):
         self.search([("week", "=", week)]).unlink()
         # The query reads the view with raw SQL, which does not flush.
         self.env.flush_all()
+        kpi_sql.disable_jit(self.env.cr)
         self.env.cr.execute(self._week_query(week))
         columns = [desc[0] for desc in self.env.cr.description]
         vals_list = [dict(zip(columns, row)) for row in self.env.cr.fetchall()]

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from odoo.addons.lead_proactive.models.crm_stage import MILESTONES
@@ -174,6 +174,12 @@ class ProactiveLeadReport(models.Model):
             "views": [(False, "form")],
         }
 
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        # Every read of the view (pivot, graph, list) builds its query here.
+        kpi_sql.disable_jit(self.env.cr)
+        return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
@@ -187,10 +193,11 @@ class ProactiveLeadReport(models.Model):
     def _query(self):
         """Return the view's SELECT.
 
-        The touch figures are correlated subqueries rather than joins on an
-        aggregate, so PostgreSQL computes them only for the rows and columns a
-        query reads, and filters on week or arrival_date reach the indexes on
-        crm_lead.
+        The touch figures come from one lateral subquery per lead rather than
+        a join on an aggregate over all touches. PostgreSQL drops that join
+        when a query reads no touch column and otherwise reads the touches of
+        the selected leads only. Filters on week or arrival_date reach the
+        indexes on crm_lead.
         """
         arrival = kpi_sql.arrival("lead")
         answered = SQL("lead.proactive_first_response_date IS NOT NULL")
@@ -207,14 +214,7 @@ class ProactiveLeadReport(models.Model):
             "(stage.proactive_milestone IN %s OR lead.won_status = 'won')",
             kpi_sql.BOOKED_MILESTONES,
         )
-        recovered = SQL(
-            """(EXISTS (SELECT 1 FROM proactive_touch touch
-                         WHERE touch.lead_id = lead.id AND touch.replied
-                           AND touch.kind = 'followup')
-                AND NOT EXISTS (SELECT 1 FROM proactive_touch touch
-                                 WHERE touch.lead_id = lead.id AND touch.replied
-                                   AND touch.kind = 'instant_reply'))"""
-        )
+        recovered = SQL("(touches.followup_replied AND NOT touches.instant_replied)")
         replied = SQL("COALESCE(lead.proactive_replied, FALSE)")
         won = SQL("(lead.won_status = 'won')")
         lost = SQL("(lead.won_status = 'lost')")
@@ -260,10 +260,18 @@ class ProactiveLeadReport(models.Model):
                 (%(answered)s)::int AS responded_count,
                 %(counts)s,
                 %(rates)s,
-                (SELECT count(*) FROM proactive_touch touch
-                  WHERE touch.lead_id = lead.id AND touch.state = 'sent') AS touch_count
+                touches.sent_count AS touch_count
             FROM crm_lead lead
             LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+            LEFT JOIN LATERAL (
+                SELECT count(*) FILTER (WHERE touch.state = 'sent') AS sent_count,
+                       COALESCE(bool_or(touch.replied AND touch.kind = 'followup'), FALSE)
+                           AS followup_replied,
+                       COALESCE(bool_or(touch.replied AND touch.kind = 'instant_reply'), FALSE)
+                           AS instant_replied
+                  FROM proactive_touch touch
+                 WHERE touch.lead_id = lead.id
+            ) touches ON TRUE
             """,
             arrival=arrival,
             answered=answered,

@@ -81,11 +81,12 @@ class ProactiveScriptReport(models.Model):
     @api.depends("z_score")
     def _compute_p_value(self):
         for script in self:
-            script.p_value = (
-                kpi_stats.one_sided_p_value(script.z_score)
-                if script.sibling_sent_count and script.sent_count
-                else 0.0
-            )
+            sends = script.sent_count + script.sibling_sent_count
+            replies = script.replied_count + script.sibling_replied_count
+            # Without sends on both sides, or with no reply or only replies,
+            # the test is undefined: no evidence of a difference.
+            defined = script.sent_count and script.sibling_sent_count and 0 < replies < sends
+            script.p_value = kpi_stats.one_sided_p_value(script.z_score) if defined else 1.0
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

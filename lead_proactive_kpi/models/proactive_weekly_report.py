@@ -185,6 +185,7 @@ class ProactiveWeeklyReport(models.Model):
     def _compute_figures(self):
         # The figures come from raw SQL on the views, which does not flush.
         self.env.flush_all()
+        kpi_sql.disable_jit(self.env.cr)
         for report in self:
             values = report._query_figures()
             values.update(report._query_worst_source())

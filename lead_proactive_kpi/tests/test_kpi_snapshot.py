@@ -2,7 +2,10 @@
 import datetime
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import tagged, users
+
+from odoo.addons.mail.tests.common import mail_new_test_user
 
 from .common import NEXT_WEEK, WEEK, ProactiveKpiCase
 
@@ -73,6 +76,22 @@ class TestKpiSnapshot(ProactiveKpiCase):
         company = self._rows()[("all", self.env["crm.team"], self.env["utm.source"])]
         self.assertEqual(company.booked_count, 2)
         self.assertEqual(Snapshot.search_count([("week", "=", WEEK), ("scope", "=", "all")]), 1)
+
+    @users("proactive_manager")
+    def test_refresh_button(self):
+        with self.mock_datetime_and_now(datetime.datetime(2025, 6, 12, 12, 0)):
+            self.env["proactive.kpi.snapshot"].action_refresh()
+        company = self._rows()[("all", self.env["crm.team"], self.env["utm.source"])]
+        self.assertEqual(company.lead_count, 5)
+
+    def test_refresh_button_needs_sales_administrator(self):
+        user = mail_new_test_user(
+            self.env,
+            login="kpi_all_leads",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        with self.assertRaises(AccessError):
+            self.env["proactive.kpi.snapshot"].with_user(user).action_refresh()
 
     def test_cron_fills_missing_and_recent_weeks(self):
         Snapshot = self.env["proactive.kpi.snapshot"]

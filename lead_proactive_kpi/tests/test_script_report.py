@@ -111,6 +111,11 @@ class TestScriptReport(ProactiveKpiCase):
             self.script_a,
         )
 
+        never_sent = self._row(self.env.ref("lead_proactive.mail_template_instant_reply"))
+        self.assertEqual(never_sent.sent_count, 0)
+        self.assertEqual(never_sent.p_value, 1.0, "no sends: no evidence")
+        self.assertFalse(never_sent.underperforming)
+
     @users("proactive_manager")
     def test_retire_archives_script(self):
         self._row(self.script_a).action_retire()

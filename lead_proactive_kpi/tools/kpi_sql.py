@@ -32,6 +32,18 @@ def first_reply_target_minutes():
     )
 
 
+def disable_jit(cr):
+    """Turn PostgreSQL's JIT compiler off until the end of the transaction.
+
+    The touch measures make PostgreSQL overestimate the cost of a grouped
+    query on the lead report, so JIT starts and compiles for longer than the
+    query runs. Measured with bench/kpi_bench.py on PostgreSQL 15: 1.3 s of
+    a 2.5 s query over 120,000 leads with every measure, and 0.3 s in all
+    without JIT.
+    """
+    cr.execute(SQL("SET LOCAL jit = off"))
+
+
 def arrival(alias):
     """Return when the lead aliased ``alias`` arrived: its arrival date, else
     its creation date.
