@@ -193,7 +193,7 @@ PY
 # A digest of the suite's source: a database installed from another digest
 # needs an upgrade.
 modules_digest() {
-    (cd "$PROJECT_ROOT" && find $SUITE_MODULES -type f ! -name '*.pyc' -print0 \
+    (cd "$PROJECT_ROOT" && find ${SUITE_MODULES//,/ } -type f ! -name '*.pyc' -print0 \
         | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
 }
 

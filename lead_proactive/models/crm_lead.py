@@ -188,7 +188,9 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        now = self.env.cr.now()
+        # Whole seconds, like the message dates it is compared with: a reply
+        # queued in the same second must not look older than the lead.
+        now = self.env.cr.now().replace(microsecond=0)
         for vals in vals_list:
             vals.setdefault("proactive_arrival_date", now)
             if not self.env.context.get("proactive_parser"):

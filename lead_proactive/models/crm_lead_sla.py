@@ -221,7 +221,8 @@ class CrmLead(models.Model):
         leads = self.filtered(
             lambda lead: lead.sla_status in SLA_RUNNING
             and (targets is None or lead.sla_target in targets)
-            and (not lead.sla_start_date or when >= lead.sla_start_date)
+            # Message dates are whole seconds: compare at that precision.
+            and (not lead.sla_start_date or when >= lead.sla_start_date.replace(microsecond=0))
         )
         if leads:
             leads.sudo().write({"sla_status": "met", "sla_met_date": when})

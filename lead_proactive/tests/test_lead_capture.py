@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
 from unittest.mock import patch
 
 from odoo.tests import tagged
@@ -177,3 +178,15 @@ class TestLeadCapture(ProactiveCase):
         self.assertEqual(len(inbound), 1)
         self.assertIn("Need a quote", inbound.body)
         self.assertFalse(self.outgoing_mails_to("jane.doe@example.net"))
+
+    def test_reply_in_same_second_meets_first_reply_sla(self):
+        """The instant reply usually leaves within the second the lead
+        arrived; message dates have no fractions of a second."""
+        arrival = datetime.datetime(2025, 6, 10, 15, 0, 0, 900000)
+        with self.mock_datetime_and_now(arrival), self.mock_mail_gateway():
+            self.process_plain("Morgan Ellis <morgan.ellis@example.org>", "Moving help please")
+        lead = self.find_lead("morgan.ellis@example.org")
+        self.assertEqual(lead.proactive_arrival_date, arrival.replace(microsecond=0))
+        self.assertEqual(lead.proactive_first_response_seconds, 0)
+        self.assertEqual(lead.sla_target, "first_reply")
+        self.assertEqual(lead.sla_status, "met")
