@@ -91,15 +91,20 @@ def odoo_server(odoo_cmd, smtp_sink):
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
+            server.wait()
+            _drop_database(odoo_cmd, db)
             pytest.fail("Odoo did not start; see %s" % log_path)
         time.sleep(0.5)
-    yield {"url": url, "db": db, "port": port}
-    server.terminate()
     try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    _drop_database(odoo_cmd, db)
+        yield {"url": url, "db": db, "port": port}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        _drop_database(odoo_cmd, db)
 
 
 def _drop_database(odoo_cmd, db):
