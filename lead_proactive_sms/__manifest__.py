@@ -18,6 +18,7 @@
         "views/sms_template_views.xml",
         "views/proactive_sms_inbound_views.xml",
         "views/proactive_touch_views.xml",
+        "views/proactive_cadence_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "views/lead_proactive_sms_menus.xml",

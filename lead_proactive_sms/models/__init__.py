@@ -7,3 +7,4 @@ from . import sms_template
 from . import proactive_touch
 from . import proactive_sms_inbound
 from . import crm_lead
+from . import proactive_cadence_step

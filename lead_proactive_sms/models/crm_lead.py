@@ -540,6 +540,37 @@ class CrmLead(models.Model):
             fallback.append((None, number_zones))
         return fallback
 
+    # ------------------------------------------------------------
+    # Follow-up steps on the SMS channel
+    # ------------------------------------------------------------
+    def _proactive_followup_reach_reason(self, channel):
+        if channel == "sms":
+            self.ensure_one()
+            if not self._proactive_sms_number():
+                return self.env._("the lead has no mobile number to text")
+            return ""
+        return super()._proactive_followup_reach_reason(channel)
+
+    def _proactive_followup_send(self, step):
+        """Text an SMS step through the touch the follow-up engine claimed.
+
+        The SMS checks (blacklist, consent, sending hours) run here as for
+        any automated text, so the touch may end deferred or skipped rather
+        than sent: its state is returned for the engine to store.
+        """
+        if step.channel != "sms":
+            return super()._proactive_followup_send(step)
+        self.ensure_one()
+        touch = self.env["proactive.touch"].sudo().search(
+            [("lead_id", "=", self.id), ("cadence_step_id", "=", step.id),
+             ("state", "=", "claimed")],
+            order="id desc",
+            limit=1,
+        )
+        touch.write({"sms_template_id": step.sms_template_id.id})
+        self._proactive_sms_deliver(touch)
+        return {"state": touch.state}
+
 
 def _zoneinfo(name):
     try:

@@ -566,3 +566,63 @@ class TestSmsFlow(ProactiveSmsCase):
         self.assertEqual(
             self.env.company._proactive_sms_extra_opt_out_words(), ["ALTO", "PARAR"]
         )
+
+    # ------------------------------------------------------------
+    # Follow-up sequences with SMS steps
+    # ------------------------------------------------------------
+    def _sms_cadence(self):
+        return self.env["proactive.cadence"].create(
+            {
+                "name": "Text follow-up",
+                "sms_hour_from": 8.0,
+                "sms_hour_to": 21.0,
+                "step_ids": [
+                    (0, 0, {"name": "Quick text", "delay": 20, "delay_unit": "minutes",
+                            "channel": "sms", "sms_template_id": self.template_followup.id}),
+                ],
+            }
+        )
+
+    def _start_sequence(self, lead, cadence):
+        lead.write(
+            {
+                "proactive_cadence_id": cadence.id,
+                "proactive_followup_state": "running",
+                "proactive_followup_step": 0,
+                "proactive_next_touch_date": DAYTIME,
+            }
+        )
+
+    def test_followup_sms_step_sends_text(self):
+        cadence = self._sms_cadence()
+        lead = self.sms_lead()
+        self._start_sequence(lead, cadence)
+        with self.mock_datetime_and_now(DAYTIME), self.mockSMSGateway():
+            result = lead._proactive_send_followup()
+            texts = self.texts_to()
+        self.assertEqual(result, "sent")
+        self.assertEqual(len(texts), 1)
+        touch = lead.proactive_touch_ids.filtered(lambda t: t.step == 1)
+        self.assertEqual(touch.channel, "sms")
+        self.assertEqual(touch.state, "sent")
+        self.assertEqual(touch.sms_template_id, self.template_followup)
+        self.assertEqual(lead.proactive_followup_step, 1)
+
+    def test_followup_sms_step_without_number_skipped(self):
+        cadence = self._sms_cadence()
+        lead = self.sms_lead(number=False)
+        self._start_sequence(lead, cadence)
+        with self.mock_datetime_and_now(DAYTIME), self.mockSMSGateway():
+            result = lead._proactive_send_followup()
+            self.assertEqual(self._sms, [])
+        self.assertEqual(result, "skipped")
+        touch = lead.proactive_touch_ids.filtered(lambda t: t.step == 1)
+        self.assertEqual(touch.state, "skipped")
+        self.assertIn("phone number", touch.skip_reason)
+
+    def test_sms_step_needs_sms_script(self):
+        with self.assertRaises(ValidationError):
+            self.env["proactive.cadence"].create(
+                {"name": "Broken", "step_ids": [(0, 0, {"name": "Text", "delay": 1,
+                                                         "channel": "sms"})]}
+            )
