@@ -27,18 +27,23 @@ class MailTemplate(models.Model):
     )
 
     def _proactive_select(self, usage, source):
-        """Return the script for ``usage`` that fits ``source`` best.
+        return select_script(self, usage, source)
 
-        A script listing the lead's source wins over a generic one (no
-        sources); among equals the lowest id wins, so the choice is stable.
-        """
-        scripts = self.search(
-            Domain("proactive_usage", "=", usage) & Domain("model", "=", "crm.lead"),
-            order="id",
-        )
-        if source:
-            specific = scripts.filtered(lambda t: source in t.proactive_source_ids)
-            if specific:
-                return specific[0]
-        generic = scripts.filtered(lambda t: not t.proactive_source_ids)
-        return generic[:1]
+
+def select_script(templates, usage, source):
+    """Return the lead script of ``templates``' model (mail or SMS templates)
+    for ``usage`` that fits ``source`` best.
+
+    A script listing the lead's source wins over a generic one (no
+    sources). Among equals the lowest id wins, so the choice is stable.
+    """
+    scripts = templates.search(
+        Domain("proactive_usage", "=", usage) & Domain("model", "=", "crm.lead"),
+        order="id",
+    )
+    if source:
+        specific = scripts.filtered(lambda t: source in t.proactive_source_ids)
+        if specific:
+            return specific[0]
+    generic = scripts.filtered(lambda t: not t.proactive_source_ids)
+    return generic[:1]

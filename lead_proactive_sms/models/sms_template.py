@@ -3,7 +3,8 @@ import logging
 import re
 
 from odoo import api, fields, models
-from odoo.fields import Domain
+
+from odoo.addons.lead_proactive.models.mail_template import select_script
 
 from ..tools import sms_segments
 
@@ -93,18 +94,5 @@ class SmsTemplate(models.Model):
         return PLACEHOLDER.sub("", body)
 
     def _proactive_select(self, usage, source):
-        """Return the SMS script for ``usage`` that fits ``source`` best.
-
-        A script listing the lead's source wins over a generic one (no
-        sources); among equals the lowest id wins, so the choice is stable.
-        """
-        scripts = self.search(
-            Domain("proactive_usage", "=", usage) & Domain("model", "=", "crm.lead"),
-            order="id",
-        )
-        if source:
-            specific = scripts.filtered(lambda t: source in t.proactive_source_ids)
-            if specific:
-                return specific[0]
-        generic = scripts.filtered(lambda t: not t.proactive_source_ids)
-        return generic[:1]
+        """Return the SMS script for ``usage`` that fits ``source`` best."""
+        return select_script(self, usage, source)
