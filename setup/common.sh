@@ -68,7 +68,7 @@ ensure_system() {
 }
 
 # pip warns once per package about optional local package indexes that a
-# machine may not have; those lines are noise, the rest of its output is kept.
+# machine may not have. Those lines are dropped and the rest is kept.
 pip_install() {
     if ! "$VENV_DIR/bin/pip" install -q "$@" 2>&1 \
             | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; then
@@ -111,8 +111,8 @@ as_pg_owner() {
     fi
 }
 
-# Use the server named by PGHOST when one is configured; otherwise start (and
-# on first use create) a cluster owned by the project, on 127.0.0.1 only.
+# Use the server named by PGHOST when one is configured. Otherwise start a
+# cluster owned by the project on 127.0.0.1 only, creating it on first use.
 ensure_postgres() {
     if [ -n "${PGHOST:-}" ]; then
         DB_HOST=$PGHOST

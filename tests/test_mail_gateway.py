@@ -101,7 +101,7 @@ def test_demo_emails_get_instant_replies(odoo_server, odoo, smtp_sink):
 
     assert not odoo.call("crm.lead", "search", [("email_normalized", "=", "casey.nguyen@example.com")])
 
-    # The lead answers our reply: it lands on the same lead, qualifies it, and
+    # The lead replies to our reply: it lands on the same lead, qualifies it, and
     # gets no second instant reply.
     reply = by_recipient["morgan.ellis@example.org"]
     answer = (

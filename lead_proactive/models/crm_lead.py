@@ -399,13 +399,13 @@ class CrmLead(models.Model):
         after its qualification data is stored. ``text`` is its new text."""
 
     def _proactive_after_inbound(self, messages):
-        """Hook run once the lead's new messages are read and answered."""
+        """Hook run once the lead's new messages are read and replied to."""
 
     def _proactive_read_message(self, message):
-        """Store what the message says about the lead's need and timing."""
+        """Store the need, place, timing and budget the message states."""
         text = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
         if not self.proactive_last_inbound_date and message.subject:
-            # A first message often says the most in its subject
+            # A first message often states the most in its subject
             # ("need movers in 02139 asap"); replies repeat ours. The body
             # goes first so that its sentences win when choosing the need.
             text = "%s\n%s" % (text, message.subject)
@@ -546,7 +546,7 @@ class CrmLead(models.Model):
         subject = template._render_field("subject", lead.ids)[lead.id]
         body = template._render_field("body_html", lead.ids)[lead.id]
         author = self.user_id.partner_id or self.company_id.partner_id or self.env.company.partner_id
-        # proactive_automated tells this post from a salesperson's own message.
+        # proactive_automated marks this post as automated, unlike a salesperson's own.
         return lead.with_context(mail_notify_force_send=True, proactive_automated=True).message_post(
             body=body,
             subject=subject or _("Re: %(name)s", name=self.name),

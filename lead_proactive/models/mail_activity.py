@@ -6,7 +6,7 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     def _action_done(self, feedback=False, attachment_ids=None):
-        # An assisted reply is answered by hand in another app: marking its
+        # An assisted reply is sent by hand in another app: marking its
         # activity done is the moment the lead got its first response.
         assisted_type = self.env.ref(
             "lead_proactive.mail_activity_type_assisted_reply", raise_if_not_found=False

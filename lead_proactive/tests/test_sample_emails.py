@@ -55,7 +55,7 @@ class TestSampleEmails(ProactiveCase):
                 "alias_model_id": cls.env["ir.model"]._get_id("res.partner"),
             }
         )
-        # The existing leads are history: the automation must not answer them.
+        # The existing leads are history: the automation must not reply to them.
         rule = cls.env.ref("lead_proactive.base_automation_process_inbound")
         rule.active = False
         cls.lead_42 = cls._existing_lead(
