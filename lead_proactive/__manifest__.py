@@ -40,6 +40,7 @@
         "views/proactive_handoff_templates.xml",
         "views/proactive_intent_signal_views.xml",
         "views/crm_lead_routing_views.xml",
+        "views/proactive_sla_record_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

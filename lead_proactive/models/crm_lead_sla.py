@@ -10,15 +10,24 @@ records:
   writes to the lead. The automated instant reply counts as a response on
   purpose: it is a real reply to the lead, and the suite exists to send it
   within a minute.
-- Qualified Follow-up starts when the lead reaches a Qualified stage, and
-  Booked Confirmation when it reaches a Booked stage. Each is met by the next
-  message sent to the lead: one written by an internal user, or one the
-  automation sends (a follow-up, a confirmation script).
+- Qualified Follow-up starts when the lead reaches a Qualified stage. It
+  measures how fast a person contacts a qualified lead, so only a person's
+  contact meets it: a message to the lead (email or text, not an internal
+  note) written by an internal user, or a call or chat-reply activity that an
+  internal user marks done. Automated messages (instant reply, follow-ups,
+  options scripts) do not meet it.
+- Booked Confirmation starts when the lead reaches a Booked stage and is met
+  by the next message sent to the lead, written by an internal user or sent by
+  the automation, or by a call or chat-reply activity marked done.
 
-Reaching a later milestone starts that milestone's SLA in place of the current
-one. Closing the lead (won, lost or archived) stops an SLA that is still
-running. The status changes only in these code paths and in the SLA cron, which
-marks due leads at risk, then breached, and escalates each breach once.
+Each clock is kept as a ``proactive.sla.record``. Reaching a later milestone
+starts that milestone's SLA in place of the current one: a replaced clock past
+its deadline is recorded as breached, one still within its deadline as
+cancelled (superseded), because moving the lead on is not an answer to it.
+Closing the lead (won, lost or archived) stops a running SLA in the same way.
+Editing a policy recomputes the running clocks it governs. The status changes
+only in these code paths and in the SLA cron, which marks due leads at risk,
+then breached, and escalates each breach once.
 """
 
 import logging
@@ -34,6 +43,7 @@ from odoo.tools.misc import split_every
 
 from .crm_stage import MILESTONE_RANK
 from .proactive_sla_policy import SLA_TARGETS
+from .proactive_sla_record import SLA_RECORD_OPEN
 
 _logger = logging.getLogger(__name__)
 
@@ -54,6 +64,8 @@ MILESTONE_TARGETS = {
 }
 # Message types Odoo generates on its own, which never count as a reply.
 SYSTEM_MESSAGE_TYPES = ("notification", "user_notification", "auto_comment", "out_of_office")
+# Targets that an automated message meets. The others need a person.
+AUTOMATED_MEETS_TARGETS = ("first_reply", "booked_confirmation")
 # Writing one of these fields can close or archive a lead.
 CLOSING_FIELDS = {"active", "stage_id", "probability"}
 SLA_CRON_XMLID = "lead_proactive.ir_cron_lead_proactive_check_sla"
@@ -111,6 +123,17 @@ class CrmLead(models.Model):
         help="An SLA of this lead was breached at least once. Stays set after a "
         "late answer or a later SLA.",
     )
+    sla_record_id = fields.Many2one(
+        "proactive.sla.record",
+        string="Current SLA Record",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+    sla_record_ids = fields.One2many(
+        "proactive.sla.record", "lead_id", string="SLA History", readonly=True, copy=False
+    )
+    sla_record_count = fields.Integer(string="SLAs", compute="_compute_sla_record_count")
 
     _sla_deadline_open_idx = models.Index(
         "(sla_deadline) WHERE sla_status IN ('on_track', 'at_risk')"
@@ -118,6 +141,15 @@ class CrmLead(models.Model):
     _sla_at_risk_date_open_idx = models.Index(
         "(sla_at_risk_date) WHERE sla_status = 'on_track'"
     )
+
+    def _compute_sla_record_count(self):
+        counts = dict(
+            self.env["proactive.sla.record"]._read_group(
+                [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.sla_record_count = counts.get(lead, 0)
 
     # ------------------------------------------------------------
     # CRUD
@@ -144,6 +176,17 @@ class CrmLead(models.Model):
         if CLOSING_FIELDS & vals.keys():
             self._sla_stop_closed()
         return result
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+    def action_sla_view_records(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lead_proactive.proactive_sla_record_action"
+        )
+        action["domain"] = [("lead_id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
 
     # ------------------------------------------------------------
     # Clock
@@ -181,42 +224,95 @@ class CrmLead(models.Model):
     def _sla_start(self, target, start_dates):
         """Start the ``target`` SLA on the leads at ``start_dates[lead.id]``.
 
-        A lead no policy applies to keeps its current SLA. The SLA cron is
-        triggered at each new at-risk date and deadline, so a lead is checked
-        the moment it becomes due and not at the next periodic run.
+        A lead no policy applies to keeps its current SLA. A running SLA that
+        the new one replaces is ended first (see ``_sla_end_running``). The
+        SLA cron is triggered at each new at-risk date and deadline, so a lead
+        is checked the moment it becomes due and not at the next periodic run.
         """
         policies = self.env["proactive.sla.policy"].sudo()._select_for_leads(self, target)
-        wake_times = set()
-        for lead in self:
-            policy = policies.get(lead)
-            if not policy:
-                continue
+        started = self.filtered(lambda lead: lead in policies)
+        if not started:
+            return
+        started._sla_end_running(self.env.cr.now(), "superseded")
+
+        lead_values = {}
+        for lead in started:
+            policy = policies[lead]
             start = start_dates[lead.id]
             at_risk_date, deadline = policy._compute_due_dates(start)
-            lead.sudo().write(
-                {
-                    "sla_policy_id": policy.id,
-                    "sla_target": target,
-                    "sla_start_date": start,
-                    "sla_at_risk_date": at_risk_date,
-                    "sla_deadline": deadline,
-                    "sla_status": "on_track",
-                    "sla_met_date": False,
-                }
-            )
-            wake_times.update((at_risk_date, deadline))
+            lead_values[lead] = {
+                "sla_policy_id": policy.id,
+                "sla_target": target,
+                "sla_start_date": start,
+                "sla_at_risk_date": at_risk_date,
+                "sla_deadline": deadline,
+                "sla_status": "on_track",
+                "sla_met_date": False,
+            }
+        records = (
+            self.env["proactive.sla.record"]
+            .sudo()
+            .create([lead._sla_prepare_record_values(values) for lead, values in lead_values.items()])
+        )
+        wake_times = set()
+        for (lead, values), record in zip(lead_values.items(), records):
+            lead.sudo().write({**values, "sla_record_id": record.id})
+            wake_times.update((values["sla_at_risk_date"], values["sla_deadline"]))
         self._sla_schedule_check(wake_times)
+
+    def _sla_prepare_record_values(self, lead_values):
+        """Return the values of the SLA record of a clock the lead starts
+        with ``lead_values`` (its ``sla_*`` fields)."""
+        self.ensure_one()
+        return {
+            "lead_id": self.id,
+            "policy_id": lead_values["sla_policy_id"],
+            "target": lead_values["sla_target"],
+            "start_date": lead_values["sla_start_date"],
+            "at_risk_date": lead_values["sla_at_risk_date"],
+            "deadline": lead_values["sla_deadline"],
+            "status": "on_track",
+        }
+
+    def _sla_end_running(self, now, reason):
+        """Record the end of the leads' running clocks that no answer stopped.
+
+        A clock still on track or at risk whose deadline has passed at
+        ``now`` is recorded as breached, and the lead keeps the miss in
+        ``sla_breached``, even if the cron has not flagged it yet. No
+        escalation is sent for it: the lead has moved on and its new clock
+        is the one to act on. A clock within its deadline is recorded as
+        cancelled with ``reason``. A breached clock is already recorded.
+        Only the records change here: the caller sets the lead's fields.
+        """
+        running = self.filtered(lambda lead: lead.sla_status in SLA_OPEN)
+        missed = running.filtered(lambda lead: lead.sla_deadline and lead.sla_deadline <= now)
+        if missed:
+            missed.sudo().write({"sla_breached": True})
+            for lead in missed:
+                lead.sla_record_id.sudo().filtered(
+                    lambda record: record.status in SLA_RECORD_OPEN
+                ).write({"status": "breached", "breached_date": lead.sla_deadline})
+        cancelled = (running - missed).sla_record_id.filtered(
+            lambda record: record.status in SLA_RECORD_OPEN
+        )
+        if cancelled:
+            cancelled.sudo().write(
+                {"status": "cancelled", "cancel_reason": reason, "end_date": now}
+            )
 
     def _sla_schedule_check(self, moments):
         cron = self.env.ref(SLA_CRON_XMLID, raise_if_not_found=False)
+        moments = [moment for moment in moments if moment]
         if cron and moments:
-            cron.sudo()._trigger(sorted(moments))
+            cron.sudo()._trigger(sorted(set(moments)))
 
     def _sla_mark_met(self, when, targets=None):
         """Stop the running SLA of the leads as met at ``when``.
 
         ``targets`` limits this to SLAs of those targets. A breached SLA met
-        late becomes met too, and ``sla_breached`` keeps the breach.
+        late shows as met on the lead, ``sla_breached`` keeps the breach, and
+        its record stays breached with the answer's date.
         """
         leads = self.filtered(
             lambda lead: lead.sla_status in SLA_RUNNING
@@ -224,8 +320,16 @@ class CrmLead(models.Model):
             # Message dates are whole seconds: compare at that precision.
             and (not lead.sla_start_date or when >= lead.sla_start_date.replace(microsecond=0))
         )
-        if leads:
-            leads.sudo().write({"sla_status": "met", "sla_met_date": when})
+        if not leads:
+            return
+        records = leads.sla_record_id.sudo()
+        records.filtered(lambda record: record.status in SLA_RECORD_OPEN).write(
+            {"status": "met", "met_date": when}
+        )
+        records.filtered(lambda record: record.status == "breached" and not record.met_date).write(
+            {"met_date": when}
+        )
+        leads.sudo().write({"sla_status": "met", "sla_met_date": when})
 
     def _sla_stop_closed(self):
         """Stop the SLA of leads that were just won, lost or archived,
@@ -235,9 +339,73 @@ class CrmLead(models.Model):
             and (not lead.active or lead.won_status != "pending")
         )
         if closed:
+            closed._sla_end_running(self.env.cr.now(), "closed")
             closed.sudo().write(
                 {"sla_status": False, "sla_deadline": False, "sla_at_risk_date": False}
             )
+
+    def _sla_reapply_policies(self):
+        """Recompute the running clocks of the leads after a policy change.
+
+        Each lead on track or at risk gets the policy that applies to it now
+        and the due dates that policy gives from the clock's start. Its status
+        becomes on track or at risk for the new dates. A lead already past its
+        new deadline stays at risk for the SLA cron, which is triggered at the
+        earliest new due date and breaches and escalates it. A lead no policy
+        applies to any more has its clock cancelled. Met and breached clocks
+        keep the terms they were judged by.
+        """
+        now = self.env.cr.now()
+        running = self.filtered(lambda lead: lead.sla_status in SLA_OPEN and lead.sla_target)
+        Policy = self.env["proactive.sla.policy"].sudo()
+        wake_times = []
+        dropped = self.browse()
+        for target in set(running.mapped("sla_target")):
+            leads = running.filtered(lambda lead, target=target: lead.sla_target == target)
+            policies = Policy._select_for_leads(leads, target)
+            for lead in leads:
+                policy = policies.get(lead)
+                if not policy:
+                    dropped |= lead
+                    continue
+                at_risk_date, deadline = policy._compute_due_dates(lead.sla_start_date)
+                status = "at_risk" if at_risk_date <= now else "on_track"
+                changed = (
+                    lead.sla_policy_id != policy
+                    or lead.sla_at_risk_date != at_risk_date
+                    or lead.sla_deadline != deadline
+                    or lead.sla_status != status
+                )
+                if changed:
+                    lead.sudo().write(
+                        {
+                            "sla_policy_id": policy.id,
+                            "sla_at_risk_date": at_risk_date,
+                            "sla_deadline": deadline,
+                            "sla_status": status,
+                        }
+                    )
+                    lead.sla_record_id.sudo().write(
+                        {
+                            "policy_id": policy.id,
+                            "at_risk_date": at_risk_date,
+                            "deadline": deadline,
+                            "status": status,
+                        }
+                    )
+                wake_times.append(deadline if status == "at_risk" else at_risk_date)
+        if dropped:
+            dropped._sla_end_running(now, "no_policy")
+            dropped.sudo().write(
+                {"sla_status": False, "sla_deadline": False, "sla_at_risk_date": False}
+            )
+        if wake_times:
+            self._sla_schedule_check([min(wake_times)])
+        _logger.info(
+            "SLA policies changed: %s running SLAs recomputed, %s cancelled",
+            len(running) - len(dropped),
+            len(dropped),
+        )
 
     def _proactive_record_first_response(self, when):
         super()._proactive_record_first_response(when)
@@ -249,30 +417,54 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
-        if self.sla_status in SLA_RUNNING and self._sla_is_outbound(message):
-            self._sla_mark_met(message.date)
+        if self.sla_status in SLA_RUNNING:
+            sender = self._sla_outbound_sender(message)
+            if sender == "person":
+                self._sla_mark_met(message.date)
+            elif sender == "automation":
+                self._sla_mark_met(message.date, targets=AUTOMATED_MEETS_TARGETS)
         return result
 
-    def _sla_is_outbound(self, message):
-        """Tell whether ``message`` is a reply to the lead: a message that
-        is not an internal note, sent by the automation or written by an
-        internal user."""
+    def _sla_outbound_sender(self, message):
+        """Return who sent ``message`` to the lead: "automation", "person"
+        (an internal user), or "" when it is no message to the lead (an
+        internal note, a system notification or an inbound message)."""
         if message.message_type in SYSTEM_MESSAGE_TYPES:
-            return False
+            return ""
         is_note = message.is_internal or not message.subtype_id or message.subtype_id.internal
         # Odoo's sms module logs a sent text message under the internal note
         # subtype, although it reaches the lead.
         if is_note and message.message_type != "sms":
-            return False
+            return ""
+        # The automation's scripts carry the salesperson as author, so the
+        # context flag is checked before the author.
         if self.env.context.get("proactive_automated"):
-            return True
-        return any(not user.share for user in message.author_id.sudo().user_ids)
+            return "automation"
+        if any(not user.share for user in message.author_id.sudo().user_ids):
+            return "person"
+        return ""
+
+    @api.model
+    def _sla_contact_activity_types(self):
+        """Return the activity types whose completion by a user counts as
+        contacting the lead: call activities (Odoo's phone call category,
+        such as the high-intent handoff call) and the assisted chat reply."""
+        activity_types = self.env["mail.activity.type"].sudo().search(
+            [("category", "=", "phonecall")]
+        )
+        assisted = self.env.ref(
+            "lead_proactive.mail_activity_type_assisted_reply", raise_if_not_found=False
+        )
+        return activity_types | (assisted or activity_types.browse())
 
     # ------------------------------------------------------------
     # Breach and escalation
     # ------------------------------------------------------------
     def _sla_breach(self):
         self.ensure_one()
+        self.sla_record_id.sudo().filtered(lambda record: record.status in SLA_RECORD_OPEN).write(
+            {"status": "breached", "breached_date": self.sla_deadline}
+        )
         self.sudo().write({"sla_status": "breached", "sla_breached": True})
         self._sla_escalate()
 
@@ -287,19 +479,46 @@ class CrmLead(models.Model):
 
     def _sla_user_tz(self, user):
         """Return the time zone name ``user`` reads dates in: theirs, else
-        the lead's company's, else UTC."""
+        the lead owner's, else the lead's company's, else UTC."""
         self.ensure_one()
-        tz_name = (
-            user.tz
-            or self.company_id.partner_id.tz
-            or self.env.company.partner_id.tz
-            or "UTC"
+        for tz_name in (
+            user.tz,
+            self.user_id.tz,
+            self.company_id.partner_id.tz,
+            self.env.company.partner_id.tz,
+        ):
+            if not tz_name:
+                continue
+            try:
+                zoneinfo.ZoneInfo(tz_name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                continue
+            return tz_name
+        return "UTC"
+
+    def _sla_user_lang(self, user):
+        """Return the language code ``user`` reads in: theirs, else the lead
+        owner's, else the company's, else the current one."""
+        self.ensure_one()
+        return (
+            user.lang
+            or self.user_id.lang
+            or self.company_id.partner_id.lang
+            or self.env.lang
+            or "en_US"
         )
-        try:
-            zoneinfo.ZoneInfo(tz_name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return "UTC"
-        return tz_name
+
+    def _sla_format_datetime(self, value, user):
+        """Format the naive UTC datetime ``value`` for ``user``: in their
+        time zone (see ``_sla_user_tz``), in their language's date and time
+        format as the web client shows it, followed by the zone's name,
+        for example "06/10/2025 10:05:00 AM (America/Chicago)"."""
+        self.ensure_one()
+        tz_name = self._sla_user_tz(user)
+        text = format_datetime(
+            self.env, value, tz=tz_name, dt_format="medium", lang_code=self._sla_user_lang(user)
+        )
+        return "%s (%s)" % (text, tz_name)
 
     def _sla_local_today(self, user):
         """Return today's date in ``user``'s time zone.
@@ -316,16 +535,17 @@ class CrmLead(models.Model):
         the lead that notifies them."""
         self.ensure_one()
         user = self._sla_escalation_user()
-        lead = self.sudo()
-        targets = dict(self._fields["sla_target"]._description_selection(self.env))
+        # The texts are for the user the breach goes to: their language.
+        lead = self.sudo().with_context(lang=self._sla_user_lang(user))
+        targets = dict(self._fields["sla_target"]._description_selection(lead.env))
         target = targets.get(self.sla_target, "")
-        deadline = format_datetime(self.env, self.sla_deadline, tz=self._sla_user_tz(user))
+        deadline = self._sla_format_datetime(self.sla_deadline, user)
         lead.activity_schedule(
             "lead_proactive.mail_activity_type_sla_breach",
             date_deadline=self._sla_local_today(user),
-            summary=self.env._("SLA breached: %(target)s", target=target),
+            summary=lead.env._("SLA breached: %(target)s", target=target),
             note=Markup("<p>%s</p>")
-            % self.env._(
+            % lead.env._(
                 "The lead was not answered by %(deadline)s. Answer it now, or hand "
                 "it to someone who can.",
                 deadline=deadline,
@@ -334,7 +554,7 @@ class CrmLead(models.Model):
         )
         lead.message_post(
             body=Markup("<p>%s</p>")
-            % self.env._(
+            % lead.env._(
                 "%(target)s SLA breached: the lead was not answered by %(deadline)s "
                 "(policy %(policy)s). %(user)s, please take it over.",
                 target=target,
@@ -390,8 +610,28 @@ class CrmLead(models.Model):
             totals["breached"],
             totals["failed"],
         )
+        # Triggers set when the clocks started may be gone or earlier than
+        # a due date that a policy edit moved: wake up at the next one.
+        self._sla_schedule_check([self._sla_next_due_date()])
         if last_error is not None:
             raise last_error
+
+    @api.model
+    def _sla_next_due_date(self):
+        """Return the earliest at-risk date or deadline of the open SLAs,
+        or None. Each of the two reads uses its partial index."""
+        next_at_risk = self.search(
+            [("sla_status", "=", "on_track"), ("sla_at_risk_date", "!=", False)],
+            order="sla_at_risk_date",
+            limit=1,
+        ).sla_at_risk_date
+        next_deadline = self.search(
+            [("sla_status", "in", SLA_OPEN), ("sla_deadline", "!=", False)],
+            order="sla_deadline",
+            limit=1,
+        ).sla_deadline
+        moments = [moment for moment in (next_at_risk, next_deadline) if moment]
+        return min(moments) if moments else None
 
     def _sla_check_batch(self, now):
         """Move the leads that are due at ``now`` to at risk or breached.
@@ -417,6 +657,9 @@ class CrmLead(models.Model):
         if at_risk:
             try:
                 with self.env.cr.savepoint():
+                    at_risk.sla_record_id.sudo().filtered(
+                        lambda record: record.status == "on_track"
+                    ).write({"status": "at_risk"})
                     at_risk.sudo().write({"sla_status": "at_risk"})
                 counts["at_risk"] = len(at_risk)
             except Exception as error:  # noqa: BLE001 - reported, then raised by the cron

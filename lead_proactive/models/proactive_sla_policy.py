@@ -4,6 +4,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 from ..tools import business_time
 
@@ -22,6 +23,12 @@ IMMEDIATE_GRACE = datetime.timedelta(minutes=1)
 # back to elapsed time.
 CALENDAR_WINDOW = datetime.timedelta(days=14)
 CALENDAR_MAX_WINDOWS = 27
+# Editing these fields changes the due dates of the leads the policy governs.
+DUE_DATE_FIELDS = {"minutes", "at_risk_percent", "calendar_id"}
+# Editing these fields changes which leads the policy governs.
+SCOPE_FIELDS = {"active", "target", "sequence", "company_id", "team_ids", "source_ids", "medium_ids"}
+# Statuses of a lead's SLA whose deadline a policy edit moves.
+RECOMPUTED_STATUSES = ("on_track", "at_risk")
 
 
 class ProactiveSlaPolicy(models.Model):
@@ -46,12 +53,20 @@ class ProactiveSlaPolicy(models.Model):
         required=True,
         default="first_reply",
         help="First Reply: the clock starts when the lead arrives and stops at "
-        "the first reply (instant reply, logged assisted reply or a message from "
-        "a salesperson).\n"
+        "the first reply: the automated instant reply, a logged assisted reply, "
+        "or a message from a salesperson.\n"
         "Qualified Follow-up: starts when the lead reaches a Qualified stage and "
-        "stops at the next message sent to the lead.\n"
+        "stops when a person contacts the lead: a salesperson's message (email "
+        "or text, not an internal note), or a call or chat-reply activity marked "
+        "done. Automated messages do not stop it.\n"
         "Booked Confirmation: starts when the lead reaches a Booked stage and "
-        "stops when a confirmation message is sent.",
+        "stops at the next message sent to the lead, automated or written by a "
+        "salesperson, or at a call or chat-reply activity marked done.",
+    )
+    met_by = fields.Text(
+        string="Met By",
+        compute="_compute_met_by",
+        help="What stops the clock of this policy's SLA.",
     )
     minutes = fields.Integer(
         string="Target (minutes)",
@@ -99,6 +114,27 @@ class ProactiveSlaPolicy(models.Model):
         "The at-risk threshold must be between 1 and 100 percent.",
     )
 
+    @api.depends("target")
+    def _compute_met_by(self):
+        texts = {
+            "first_reply": self.env._(
+                "The first reply to the lead: the automated instant reply, a "
+                "logged assisted reply, or a salesperson's message to the lead."
+            ),
+            "qualified_followup": self.env._(
+                "A person contacting the lead: a salesperson's message to the "
+                "lead (email or text, not an internal note), or a call or "
+                "chat-reply activity that a user marks done. Automated messages "
+                "(instant reply, follow-ups, options scripts) do not count."
+            ),
+            "booked_confirmation": self.env._(
+                "The next message sent to the lead, automated or written by a "
+                "salesperson, or a call or chat-reply activity marked done."
+            ),
+        }
+        for policy in self:
+            policy.met_by = texts.get(policy.target, "")
+
     @api.constrains("calendar_id")
     def _check_calendar_id(self):
         for policy in self:
@@ -112,6 +148,70 @@ class ProactiveSlaPolicy(models.Model):
                         policy=policy.display_name,
                     )
                 )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        # A new, more specific policy takes over the running clocks it matches.
+        policies._recompute_running_slas(scope_changed=True)
+        return policies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.keys() & (DUE_DATE_FIELDS | SCOPE_FIELDS):
+            self._recompute_running_slas(scope_changed=bool(vals.keys() & SCOPE_FIELDS))
+        return result
+
+    def unlink(self):
+        leads = self.env["crm.lead"].sudo().search(self._get_running_leads_domain(scope_changed=False))
+        result = super().unlink()
+        if leads:
+            leads._sla_reapply_policies()
+        return result
+
+    def _recompute_running_slas(self, scope_changed):
+        """Recompute the running SLAs of the leads these policies govern or,
+        after a change of scope, may now govern. Only those leads are read,
+        through a domain on their SLA fields."""
+        domain = self._get_running_leads_domain(scope_changed)
+        leads = self.env["crm.lead"].sudo().search(domain)
+        if leads:
+            leads._sla_reapply_policies()
+
+    def _get_running_leads_domain(self, scope_changed):
+        """Return the domain of the leads whose running SLA a change of these
+        policies may move: the leads they govern and, when ``scope_changed``,
+        the leads of their (new) targets that their criteria match. Leads of
+        a former target are among the governed ones."""
+        governed = Domain("sla_policy_id", "in", self.ids)
+        if scope_changed:
+            matches = [governed]
+            for policy in self.filtered("active"):
+                matches.append(
+                    Domain("sla_target", "=", policy.target) & policy._get_lead_match_domain()
+                )
+            governed = Domain.OR(matches)
+        return Domain("sla_status", "in", RECOMPUTED_STATUSES) & governed
+
+    def _get_lead_match_domain(self):
+        """Return a domain of leads this policy's criteria may match. It can
+        match more leads than ``_match_specificity`` accepts (a lead without
+        a company matches any company here), never fewer."""
+        self.ensure_one()
+        domain = Domain.TRUE
+        if self.company_id:
+            domain &= Domain("company_id", "in", [self.company_id.id, False])
+        for field_name, allowed in (
+            ("team_id", self.team_ids),
+            ("source_id", self.source_ids),
+            ("medium_id", self.medium_ids),
+        ):
+            if allowed:
+                domain &= Domain(field_name, "in", allowed.ids)
+        return domain
 
     # ------------------------------------------------------------
     # Matching

@@ -680,15 +680,17 @@ class TestLeadSla(SlaCase):
         self.assertEqual(lead.sla_status, "met")
         self.assertEqual(lead.sla_met_date, self.at(10))
 
-    def test_qualified_followup_met_by_automated_message(self):
-        lead = self.create_lead()
+    def test_qualified_followup_ignores_automated_message(self):
+        # Qualified follow-up measures a person's contact: the automation's
+        # script, although authored by the salesperson, leaves it running.
+        lead = self.create_lead(user_id=self.user_salesman.id)
         with self.mock_datetime_and_now(self.at(2)):
             lead.stage_id = self.stage_qualified
         template = self.env.ref("lead_proactive.mail_template_instant_reply")
         with self.mock_datetime_and_now(self.at(4)), self.mock_mail_gateway():
             lead._proactive_post_script(template)
-        self.assertEqual(lead.sla_status, "met")
-        self.assertEqual(lead.sla_met_date, self.at(4))
+        self.assertEqual(lead.sla_status, "on_track")
+        self.assertFalse(lead.sla_met_date)
 
     def test_qualifying_email_starts_followup_sla(self):
         with self.mock_datetime_and_now(self.t0), self.mock_mail_gateway():
