@@ -275,7 +275,7 @@ class CrmLead(models.Model):
         }
 
     def _sla_end_running(self, now, reason):
-        """Record the end of the leads' running clocks that no answer stopped.
+        """Record the end of the leads' running clocks that no response stopped.
 
         A clock still on track or at risk whose deadline has passed at
         ``now`` is recorded as breached, and the lead keeps the miss in
@@ -312,7 +312,7 @@ class CrmLead(models.Model):
 
         ``targets`` limits this to SLAs of those targets. A breached SLA met
         late shows as met on the lead, ``sla_breached`` keeps the breach, and
-        its record stays breached with the answer's date.
+        its record stays breached with the response's date.
         """
         leads = self.filtered(
             lambda lead: lead.sla_status in SLA_RUNNING

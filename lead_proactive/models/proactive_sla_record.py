@@ -24,7 +24,7 @@ class ProactiveSlaRecord(models.Model):
 
     The lead's ``sla_*`` fields show its current clock. This model keeps
     each clock from its start to its end. A breached record stays breached
-    when the lead is answered late; ``met_date`` then says when.
+    after a late response, and ``met_date`` stores when it came.
     """
 
     _name = "proactive.sla.record"
@@ -46,9 +46,9 @@ class ProactiveSlaRecord(models.Model):
         readonly=True,
         default="on_track",
         index=True,
-        help="On Track and At Risk: the clock still runs. Met: answered before "
-        "the deadline. Breached: the deadline passed without an answer, even if "
-        "an answer came later. Cancelled: the clock stopped before its deadline "
+        help="On Track and At Risk: the clock still runs. Met: the response came "
+        "before the deadline. Breached: the deadline passed without a response, "
+        "even if one came later. Cancelled: the clock stopped before its deadline "
         "because a later SLA started, the lead was closed or no policy applies "
         "any more.",
     )
@@ -57,28 +57,28 @@ class ProactiveSlaRecord(models.Model):
     at_risk_date = fields.Datetime(string="At Risk On", readonly=True)
     deadline = fields.Datetime(required=True, readonly=True)
     met_date = fields.Datetime(
-        string="Answered On",
+        string="Responded On",
         readonly=True,
-        help="When the lead got the answer this SLA waits for, also after a breach.",
+        help="When the lead got the response this SLA waits for, also after a breach.",
     )
     breached_date = fields.Datetime(
         string="Breached On",
         readonly=True,
-        help="The deadline that passed without an answer.",
+        help="The deadline that passed without a response.",
     )
     end_date = fields.Datetime(
         string="Stopped On", readonly=True, help="When a cancelled clock was stopped."
     )
     response_minutes = fields.Float(
-        string="Minutes to Answer",
+        string="Minutes to Response",
         compute="_compute_response_minutes",
         store=True,
         aggregator="avg",
-        help="Elapsed minutes from the clock start to the answer, working hours "
-        "or not. 0 while no answer is recorded: filter on answered records "
-        "before reading an average.",
+        help="Elapsed minutes from the clock start to the response, working "
+        "hours or not. 0 while no response is recorded, so filter on responded "
+        "records before reading an average.",
     )
-    # Stored to group and filter reports; they follow the lead's current values.
+    # Stored to group and filter reports. They follow the lead's current values.
     team_id = fields.Many2one(related="lead_id.team_id", store=True, string="Sales Team")
     user_id = fields.Many2one(related="lead_id.user_id", store=True, string="Salesperson")
     source_id = fields.Many2one(related="lead_id.source_id", store=True, string="Source")
