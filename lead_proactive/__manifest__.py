@@ -40,6 +40,7 @@
         "views/proactive_handoff_templates.xml",
         "views/proactive_intent_signal_views.xml",
         "views/crm_lead_routing_views.xml",
+        "data/booking_confirmation_data.xml",
     ],
     "assets": {
         "web.assets_tests": [
