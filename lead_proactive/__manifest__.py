@@ -41,6 +41,7 @@
         "views/proactive_intent_signal_views.xml",
         "views/crm_lead_routing_views.xml",
         "views/proactive_sla_record_views.xml",
+        "data/booking_confirmation_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,3 +20,7 @@ from . import proactive_sla_policy
 from . import crm_lead_sla
 from . import proactive_sla_record
 from . import mail_activity_sla
+from . import proactive_touch_booking
+from . import mail_template_booking
+from . import mail_activity_booking
+from . import crm_lead_booking

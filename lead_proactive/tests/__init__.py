@@ -8,3 +8,4 @@ from . import test_lead_routing
 from . import test_lead_sla
 from . import test_lead_tour
 from . import test_lead_sla_history
+from . import test_lead_booking

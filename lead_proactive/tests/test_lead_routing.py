@@ -367,7 +367,11 @@ class TestLeadRouting(ProactiveCase):
                 self._reply(lead, "I am in Austin.", msg_id)
         self.assertEqual(lead.stage_id, self.stage_booked)
         self.assertFalse(lead.proactive_touch_ids.filtered(lambda t: t.kind == "options"))
-        self.assertEqual(len(self.outgoing_mails_to("jane.doe@example.net")), 1)
+        self.assertEqual(
+            len(self.outgoing_mails_to("jane.doe@example.net")),
+            2,
+            "the instant reply and the booking confirmation, no options",
+        )
 
     def test_low_intent_does_nothing(self):
         with self.mock_mail_gateway():

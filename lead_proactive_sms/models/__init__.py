@@ -8,3 +8,5 @@ from . import proactive_touch
 from . import proactive_sms_inbound
 from . import crm_lead
 from . import proactive_cadence_step
+from . import sms_sms
+from . import crm_lead_booking

@@ -200,7 +200,12 @@ class CrmLead(models.Model):
             .sudo()
             .search([("number", "=", number), ("state", "=", "outgoing")])
         )
-        queued._update_sms_state_and_trackers("canceled", failure_type="sms_optout")
+        # 'sms_optout' exists on sms.sms but not on mail.notification, so the
+        # chatter's notifications get 'sms_not_allowed'.
+        queued.write({"state": "canceled", "failure_type": "sms_optout"})
+        queued.sms_tracker_id.sudo()._action_update_from_sms_state(
+            "canceled", failure_type="sms_not_allowed"
+        )
 
     # ------------------------------------------------------------
     # Inbound flow
@@ -359,6 +364,14 @@ class CrmLead(models.Model):
             reason = self.env._("no SMS script is set up for this message")
         if (
             not reason
+            and touch.kind == "confirmation"
+            and self.proactive_milestone != "booked"
+        ):
+            # A confirmation deferred to the morning is dropped when the lead
+            # left the Booked stage overnight: there is nothing to confirm.
+            reason = self.env._("the lead is no longer at a Booked stage")
+        if (
+            not reason
             and touch.kind == "instant_reply"
             and self._proactive_sms_recent_instant_reply(number)
         ):
@@ -387,24 +400,12 @@ class CrmLead(models.Model):
                 return touch
 
         message = self._proactive_sms_post_script(template, number, parent=reply_to)
-        failures = message.notification_ids.filtered(
-            lambda n: (
-                n.notification_type == "sms"
-                and n.notification_status in ("exception", "bounce")
-            )
-        )
-        if failures:
-            failure = failures[0]
-            labels = dict(
-                failure._fields["failure_type"]._description_selection(self.env)
-            )
-            reason = (
-                failure.failure_reason
-                or labels.get(failure.failure_type)
-                or self.env._("the SMS gateway did not accept the text")
-            )
+        reason = self._proactive_sms_failure_reason(message)
+        if reason:
             self._proactive_sms_fail(touch, reason, message=message)
             return touch
+        # 'sent' means queued for the provider: the text leaves after this
+        # transaction commits, and a rejection then marks the touch failed.
         touch.write(
             {
                 "state": "sent",
@@ -415,11 +416,34 @@ class CrmLead(models.Model):
         )
         if touch.step == 0:
             self._proactive_record_first_response(message.date)
+        elif touch.kind == "confirmation":
+            self._proactive_confirmation_sent(message.date)
         return touch
 
+    def _proactive_sms_failure_reason(self, message):
+        """Return why the text of ``message`` failed, or '' if it did not."""
+        failures = message.notification_ids.filtered(
+            lambda n: (
+                n.notification_type == "sms"
+                and n.notification_status in ("exception", "bounce")
+            )
+        )
+        if not failures:
+            return ""
+        failure = failures[0]
+        labels = dict(failure._fields["failure_type"]._description_selection(self.env))
+        return (
+            failure.failure_reason
+            or labels.get(failure.failure_type)
+            or self.env._("the SMS gateway did not accept the text")
+        )
+
     def _proactive_sms_post_script(self, template, number, parent=None):
-        """Text the rendered script to ``number`` through the chatter, with
-        the SMS queue's immediate send (no wait for the queue cron)."""
+        """Text the rendered script to ``number`` through the chatter.
+
+        The text is queued and sent right after the transaction commits (see
+        sms_sms.py), so a retried transaction never sends it twice.
+        """
         self.ensure_one()
         author = (
             self.user_id.partner_id
@@ -427,13 +451,17 @@ class CrmLead(models.Model):
             or self.env.company.partner_id
         )
         # proactive_automated marks the post as automated, unlike a salesperson's.
-        return self.with_context(proactive_automated=True)._message_sms_with_template(
+        message = self.with_context(
+            proactive_automated=True
+        )._message_sms_with_template(
             template=template,
             sms_numbers=[number],
             author_id=author.id,
             parent_id=parent.id if parent else False,
-            put_in_queue=False,
+            put_in_queue=True,
         )
+        message._proactive_sms_send_after_commit()
+        return message
 
     def _proactive_sms_skip(self, touch, reason):
         touch.write(

@@ -23,3 +23,12 @@ class MailMessage(models.Model):
     proactive_sms_keyword = fields.Selection(
         KEYWORDS, string="SMS Keyword", readonly=True, copy=False
     )
+
+    def _proactive_sms_send_after_commit(self):
+        """Send the queued texts of these messages after the commit."""
+        texts = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("mail_message_id", "in", self.ids), ("state", "=", "outgoing")])
+        )
+        texts._proactive_send_after_commit()

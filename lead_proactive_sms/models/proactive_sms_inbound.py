@@ -483,25 +483,36 @@ class ProactiveSmsInbound(models.Model):
         )
 
     def _send_keyword_reply(self, text, lead):
-        """Text the STOP, START or HELP reply, prefixed with the company name.
+        """Text the STOP, START or HELP reply, prefixed with the company name,
+        when the company sends its own keyword replies.
 
         It bypasses the guard and the phone blacklist on purpose: carriers
         expect the opt-out confirmation to reach a number that was just
         blacklisted. With a lead, the reply is posted on it; without one, it
-        goes straight to the SMS queue's immediate send.
+        is queued on its own. Either way it is sent after the commit.
         """
         company = self.company_id
-        if not company.proactive_sms_keyword_replies or not text:
+        if not text:
+            return
+        if not company.proactive_sms_keyword_replies:
+            self._log_on_lead(
+                lead,
+                self.env._(
+                    "No keyword reply sent: the company leaves STOP, START and "
+                    "HELP replies to Twilio."
+                ),
+            )
             return
         body = "%s: %s" % (company.name, text)
         if lead:
             author = company.partner_id
-            lead.with_context(proactive_automated=True)._message_sms(
+            message = lead.with_context(proactive_automated=True)._message_sms(
                 body,
                 sms_numbers=[self.number],
                 author_id=author.id,
-                put_in_queue=False,
+                put_in_queue=True,
             )
+            message._proactive_sms_send_after_commit()
         else:
             sms = (
                 self.env["sms.sms"]
@@ -514,7 +525,7 @@ class ProactiveSmsInbound(models.Model):
                     }
                 )
             )
-            sms.send()
+            sms._proactive_send_after_commit()
         self.write({"reply_date": self.env.cr.now()})
 
     def _log_on_lead(self, lead, body):

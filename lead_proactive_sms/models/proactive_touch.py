@@ -56,6 +56,21 @@ class ProactiveTouch(models.Model):
             self.env.ref(DEFERRED_CRON_XMLID).sudo()._trigger(at=min(dates))
 
     @api.model
+    def _proactive_fail_rejected_sms(self, messages):
+        """Mark failed the sent SMS touches whose text in ``messages`` the
+        provider rejected, with the reason on the touch and the lead."""
+        touches = self.search(
+            Domain("message_id", "in", messages.ids)
+            & Domain("channel", "=", "sms")
+            & Domain("state", "=", "sent")
+        )
+        for touch in touches:
+            lead = touch.lead_id
+            reason = lead._proactive_sms_failure_reason(touch.message_id)
+            if reason:
+                lead._proactive_sms_fail(touch, reason, message=touch.message_id)
+
+    @api.model
     def _cron_send_deferred_sms(self):
         """Send the SMS touches whose sending hours have come, after checking
         the guard, blacklist, consent and sending hours again."""

@@ -40,12 +40,16 @@ class ResCompany(models.Model):
     # Keywords
     # ------------------------------------------------------------
     proactive_sms_keyword_replies = fields.Boolean(
-        string="Answer STOP, START and HELP",
-        default=True,
-        help="Send the confirmation and help texts below. By default Twilio "
-        "itself replies to STOP on long codes and then rejects texts to that "
-        "number until it texts START. Turn this off to keep Twilio's replies "
-        "only, or turn Twilio's replies off with its Advanced Opt-Out.",
+        string="Send Our Own Opt-out, Opt-in and Help Replies",
+        default=False,
+        help="Text the STOP, START and HELP replies below. Off by default "
+        "because Twilio's default opt-out handling already answers these "
+        "keywords on long-code numbers, so a reply from us would reach the "
+        "lead as a second text (and Twilio rejects texts to a number that sent "
+        "STOP). Turn this on only after "
+        "switching Twilio's own replies off (Advanced Opt-Out in the "
+        "Messaging Service). The number is blacklisted or removed from the "
+        "blacklist whatever this says.",
     )
     proactive_sms_help_text = fields.Char(
         string="HELP Reply",

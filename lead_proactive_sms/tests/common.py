@@ -4,6 +4,9 @@ import os
 import pathlib
 import unittest
 
+from odoo.tests.test_cursor import TestCursor
+from odoo.tools.misc import Callbacks
+
 from odoo.addons.lead_proactive.tests.common import ProactiveCase
 from odoo.addons.sms.tests.common import SMSCase
 
@@ -27,6 +30,20 @@ def load_sample(case_id):
     if not matches:
         raise unittest.SkipTest("no sample %s in %s" % (case_id, folder))
     return json.loads(matches[0].read_text())
+
+
+def commit_and_run_postcommit(cursor):
+    """Commit a test cursor and run its post-commit callbacks, as a real
+    cursor's commit does. TestCursor.commit drops them."""
+    callbacks = cursor.postcommit
+    cursor.postcommit = Callbacks()
+    TEST_CURSOR_COMMIT(cursor)
+    # Callbacks such as the bus's read their data from the cursor.
+    cursor.postcommit = callbacks
+    callbacks.run()
+
+
+TEST_CURSOR_COMMIT = TestCursor.commit
 
 
 def sid(number):
@@ -53,6 +70,12 @@ class ProactiveSmsCase(ProactiveCase, SMSCase):
         cls.env.company.sudo().write(
             {"sms_twilio_auth_token": AUTH_TOKEN, "sms_twilio_account_sid": ACCOUNT_SID}
         )
+        # The tests of keyword replies need our own replies; the default (off,
+        # Twilio answers) is tested on its own.
+        cls.env.company.proactive_sms_keyword_replies = True
+        # Webhook requests commit a test cursor: run what they queue for
+        # after the commit (the texts) as production does.
+        cls.classPatch(TestCursor, "commit", commit_and_run_postcommit)
         cls.Inbound = cls.env["proactive.sms.inbound"]
         cls.Lead = cls.env["crm.lead"]
         cls.template_instant = cls.env.ref(
@@ -104,7 +127,17 @@ class ProactiveSmsCase(ProactiveCase, SMSCase):
         values = Inbound._prepare_twilio_values(params, self.env.company)
         inbound = Inbound._insert_new(values)
         inbound._process_safely()
+        self.run_after_commit()
         return inbound
+
+    def run_after_commit(self):
+        """Run what the transaction registered to run after its commit, as
+        a commit would: the texts it queued are sent then. The test cursor
+        never commits, so the tests call this where a request or a cron job
+        would commit."""
+        self.env.flush_all()
+        self.env.cr.postcommit.run()
+        self.env.invalidate_all()
 
     # ------------------------------------------------------------
     # Finding results

@@ -160,10 +160,12 @@ class TestSmsFlow(ProactiveSmsCase):
             self.receive(FIRST_TEXT, sid(221))
             lead = self.leads_of()
             first = lead._proactive_send_sms_touch(self.template_followup, 1)
+            self.run_after_commit()
             self.receive("STOP", sid(222))
             blocked = lead._proactive_send_sms_touch(self.template_followup, 2)
             inbound = self.receive("START", sid(223))
             after = lead._proactive_send_sms_touch(self.template_followup, 3)
+            self.run_after_commit()
         self.assertEqual(first.state, "sent")
         self.assertEqual(blocked.state, "skipped")
         self.assertEqual(inbound.keyword, "opt_in")
@@ -281,6 +283,7 @@ class TestSmsFlow(ProactiveSmsCase):
             again = lead._proactive_send_sms_touch(self.template_followup, 1)
             no_script = lead._proactive_send_sms_touch(self.env["sms.template"], 2)
             no_consent = email_lead._proactive_send_sms_touch(self.template_followup, 1)
+            self.run_after_commit()
         self.assertEqual(sent.state, "sent")
         self.assertEqual(sent.channel, "sms")
         self.assertEqual(sent.kind, "followup")
@@ -303,6 +306,8 @@ class TestSmsFlow(ProactiveSmsCase):
             self.mockSMSGateway(sim_error="credit"),
         ):
             touch = lead._proactive_send_sms_touch(self.template_followup, 1)
+            self.assertEqual(touch.state, "sent", "queued: the provider answers after the commit")
+            self.run_after_commit()
         self.assertEqual(touch.state, "failed")
         self.assertEqual(touch.skip_reason, "Insufficient Credit")
         self.assertTrue(touch.message_id)
@@ -338,6 +343,7 @@ class TestSmsFlow(ProactiveSmsCase):
             self.mockSMSGateway(),
         ):
             self.env.ref(DEFERRED_CRON).method_direct_trigger()
+            self.run_after_commit()
             self.assertEqual(len(self.texts_to(MIAMI_NUMBER)), 1)
         touch.invalidate_recordset()
         self.assertEqual(touch.state, "sent")
@@ -487,6 +493,7 @@ class TestSmsFlow(ProactiveSmsCase):
             self.mockSMSGateway(),
         ):
             self.env.ref(PARTS_CRON).method_direct_trigger()
+            self.run_after_commit()
             self.assertEqual(len(self.texts_to()), 1)
         waiting.invalidate_recordset()
         self.assertEqual(waiting.state, "done")
@@ -599,6 +606,7 @@ class TestSmsFlow(ProactiveSmsCase):
         self._start_sequence(lead, cadence)
         with self.mock_datetime_and_now(DAYTIME), self.mockSMSGateway():
             result = lead._proactive_send_followup()
+            self.run_after_commit()
             texts = self.texts_to()
         self.assertEqual(result, "sent")
         self.assertEqual(len(texts), 1)

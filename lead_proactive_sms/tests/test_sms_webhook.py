@@ -322,7 +322,11 @@ class TestSmsWebhook(ProactiveSmsCase):
 
     def test_company_found_by_its_token(self):
         other = self.env["res.company"].create(
-            {"name": "Other Movers", "country_id": self.env.ref("base.us").id}
+            {
+                "name": "Other Movers",
+                "country_id": self.env.ref("base.us").id,
+                "proactive_sms_keyword_replies": True,
+            }
         )
         other.sudo().write(
             {"sms_twilio_auth_token": "fedcba9876543210fedcba9876543210"}

@@ -1,0 +1,134 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Booking confirmation: the message a lead gets when it reaches a Booked stage.
+
+The automation rule ``base_automation_booking_confirmation`` runs
+``_proactive_confirm_booking()`` on leads that move to a Booked stage from an
+earlier one (or are created in one). Each booking is numbered on the lead, and
+its confirmation claims touch step ``CONFIRMATION_STEP_BASE + number``, so a
+repeated write, a retried transaction or a second run of the rule never sends
+the same confirmation twice. A lead moved back and booked again is a new
+booking and gets a new confirmation.
+"""
+
+import logging
+
+from odoo import fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Touch steps 201, 202, ... are the confirmations of the lead's 1st, 2nd, ...
+# booking: out of the follow-up (1-99) and options (100) ranges.
+CONFIRMATION_STEP_BASE = 200
+BOOKED_SLA_TARGETS = ("booked_confirmation",)
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    proactive_booking_count = fields.Integer(
+        string="Bookings",
+        readonly=True,
+        copy=False,
+        help="How many times the lead reached a Booked stage from an earlier "
+        "stage. Each booking gets one confirmation.",
+    )
+
+    # ------------------------------------------------------------
+    # Booking confirmation
+    # ------------------------------------------------------------
+    def _proactive_confirm_booking(self):
+        """Number the new booking of each lead and send its confirmation.
+
+        Each lead runs in its own savepoint: a failure is logged and posted on
+        the lead, and the stage change that triggered it is kept.
+        """
+        if self.env.context.get("import_file"):
+            return
+        for lead in self:
+            try:
+                with self.env.cr.savepoint():
+                    lead._proactive_confirm_booking_one()
+            except Exception as error:  # noqa: BLE001 - the booking itself must stand
+                _logger.exception("Booking confirmation failed on lead %s", lead.id)
+                lead.sudo().write({"proactive_error": str(error) or repr(error)})
+                lead.sudo().message_post(
+                    body=self.env._(
+                        "The booking confirmation could not be sent: %(error)s",
+                        error=str(error) or repr(error),
+                    ),
+                    subtype_xmlid="lead_proactive.mt_lead_guard",
+                )
+
+    def _proactive_confirm_booking_one(self):
+        self.ensure_one()
+        number = self.proactive_booking_count + 1
+        self.sudo().write({"proactive_booking_count": number})
+        step = CONFIRMATION_STEP_BASE + number
+        return self._proactive_send_confirmation(
+            step, self._proactive_confirmation_channel()
+        )
+
+    def _proactive_confirmation_channel(self):
+        """Return the channel of the lead's booking confirmation: 'assisted'
+        for a marketplace chat, else 'email'. lead_proactive_sms adds 'sms'."""
+        self.ensure_one()
+        return "assisted" if self.proactive_channel == "marketplace_chat" else "email"
+
+    def _proactive_send_confirmation(self, step, channel):
+        """Claim confirmation ``step`` and email it, or give it to a
+        salesperson as an activity (``channel`` 'assisted').
+
+        Returns the touch of the step. A step already claimed is returned
+        unchanged and nothing is sent.
+        """
+        self.ensure_one()
+        Touch = self.env["proactive.touch"].sudo()
+        existing = Touch.search(
+            [("lead_id", "=", self.id), ("step", "=", step)], limit=1
+        )
+        if existing:
+            return existing
+        template = (
+            self.env["mail.template"]
+            .sudo()
+            ._proactive_select("booking_confirmation", self.source_id)
+        )
+        touch = Touch._proactive_claim(
+            self,
+            step,
+            {
+                "kind": "confirmation",
+                "channel": channel,
+                "mail_template_id": template.id,
+            },
+        )
+        if not touch:
+            return Touch.search([("lead_id", "=", self.id), ("step", "=", step)], limit=1)
+
+        reason = self.with_context(proactive_send_channel="email")._proactive_guard_reason()
+        if not reason and not template:
+            reason = self.env._("no script is set up for booking confirmations")
+        if reason:
+            touch.write(
+                {"state": "skipped", "skip_reason": reason, "date": self.env.cr.now()}
+            )
+            self.message_post(
+                body=self.env._("No booking confirmation sent: %(reason)s.", reason=reason),
+                subtype_xmlid="lead_proactive.mt_lead_guard",
+            )
+            return touch
+
+        if channel == "assisted":
+            activity = self._proactive_schedule_assisted_reply(template)
+            touch.write(
+                {"state": "sent", "activity_id": activity.id, "date": self.env.cr.now()}
+            )
+            return touch
+        message = self._proactive_post_script(template)
+        touch.write({"state": "sent", "message_id": message.id, "date": message.date})
+        self._proactive_confirmation_sent(message.date)
+        return touch
+
+    def _proactive_confirmation_sent(self, when):
+        """Mark the Booked Confirmation SLA of the lead met at ``when``."""
+        self._sla_mark_met(when, targets=BOOKED_SLA_TARGETS)
