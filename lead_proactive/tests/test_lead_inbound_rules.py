@@ -4,7 +4,9 @@ narrowed on its own, the steps keep their order, and a failing step neither
 stops the others nor loses the message."""
 
 import datetime
+import importlib.util
 import logging
+import pathlib
 from unittest.mock import patch
 
 from odoo.tests import tagged
@@ -19,6 +21,9 @@ EMAIL = "jane.doe@example.net"
 # medium-intent signal worth 20 points.
 FIRST_MESSAGE = "Need movers in Austin this week. Is it still available?"
 INBOUND_LOGGER = "odoo.addons.lead_proactive.models.crm_lead_inbound"
+MIGRATION = (
+    pathlib.Path(__file__).parent.parent / "migrations" / "19.0.1.1.0" / "post-migrate.py"
+)
 RULE_XMLIDS = {
     "qualification": "lead_proactive.base_automation_inbound_qualification",
     "routing": "lead_proactive.base_automation_inbound_routing",
@@ -269,3 +274,31 @@ class TestLeadInboundRules(ProactiveCase):
         self.assertEqual(lead.proactive_city, "Austin")
         self.assertEqual(lead.stage_id, self.stage_qualified)
         self.assertFalse(lead.proactive_touch_ids)
+
+    # ------------------------------------------------------------
+    # Upgrade from the single rule
+    # ------------------------------------------------------------
+    def _run_migration(self):
+        spec = importlib.util.spec_from_file_location("lead_proactive_post_migrate", MIGRATION)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with mute_logger(module.__name__):
+            module.migrate(self.env.cr, "19.0.1.0.0")
+        self.env.invalidate_all()
+
+    def test_upgrade_keeps_archived_flow_off(self):
+        """A database whose single rule was archived keeps every step off."""
+        self._switch_off("reply")
+        cadence = self.env.ref("lead_proactive.proactive_cadence_standard")
+        cadence.company_id = self.env.company
+        self._run_migration()
+        for step, rule in self.rules.items():
+            with self.subTest(step=step):
+                self.assertFalse(rule.active)
+        self.assertFalse(cadence.company_id, "existing sequences stay shared")
+
+    def test_upgrade_keeps_active_flow_on(self):
+        self._run_migration()
+        for step, rule in self.rules.items():
+            with self.subTest(step=step):
+                self.assertTrue(rule.active)
