@@ -155,9 +155,7 @@ class CrmLead(models.Model):
         )
         label = labels.get(step) or self.env._("Extensions")
         detail = str(error) or repr(error)
-        self.sudo().write(
-            {"proactive_error": "%s: %s" % (label, detail)}
-        )
+        self.sudo().write({"proactive_error": "%s: %s" % (label, detail)})
         self.sudo().message_post(
             body=self.env._(
                 "The %(step)s step of the lead automation failed on this lead, "
