@@ -11,6 +11,10 @@ the lead's new messages once and runs the enabled steps in the fixed order of
 new. Reading the messages (arrival date, reply flag, processed-message
 pointer) and the ``_proactive_on_inbound`` and ``_proactive_after_inbound``
 hooks belong to no step and run whenever the flow runs.
+
+NOTE: with every step rule archived, nothing triggers the flow, so the
+messages stay in the chatter unread. The next run after a rule is switched
+on reads them all, and may then send a late first instant reply.
 """
 
 import dataclasses
