@@ -3,7 +3,7 @@
 {
     "name": "Proactive Leads",
     "summary": "Answer every lead within a minute, qualify it and keep it moving",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "author": "Proactive Leads contributors",
     "website": "https://github.com/proactive-leads/proactive-leads",
@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/proactive_security.xml",
         "security/proactive_sla_security.xml",
+        "security/proactive_cadence_security.xml",
         "data/utm_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_activity_type_data.xml",
@@ -42,6 +43,7 @@
         "views/crm_lead_routing_views.xml",
         "views/proactive_sla_record_views.xml",
         "data/booking_confirmation_data.xml",
+        "views/base_automation_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -24,3 +24,5 @@ from . import proactive_touch_booking
 from . import mail_template_booking
 from . import mail_activity_booking
 from . import crm_lead_booking
+from . import base_automation
+from . import crm_lead_inbound

@@ -336,16 +336,18 @@ class CrmLead(models.Model):
     # Inbound processing
     # ------------------------------------------------------------
     def _proactive_process_inbound(self):
-        """Read the lead's new inbound messages, then reply to the lead.
+        """Read the leads' new inbound messages, then run the steps of the
+        flow whose automation rules are active (see crm_lead_inbound.py).
 
         Each lead runs in its own savepoint: a failure is logged with the
         lead's id and left on the lead, and the message that caused it stays
         in the chatter because the gateway's transaction still commits.
         """
+        rules = self._proactive_inbound_rules()
         for lead in self:
             try:
                 with self.env.cr.savepoint():
-                    lead._proactive_process_inbound_one()
+                    lead._proactive_process_inbound_one(rules)
             except Exception as error:  # noqa: BLE001 - any failure must be isolated
                 _logger.exception("Lead automation failed on lead %s", lead.id)
                 lead.sudo().write({"proactive_error": str(error) or repr(error)})
@@ -368,47 +370,38 @@ class CrmLead(models.Model):
             domain.append(("id", ">", self.proactive_last_message_id.id))
         return self.env["mail.message"].sudo().search(domain, order="id")
 
-    def _proactive_process_inbound_one(self):
-        self.ensure_one()
-        messages = self._proactive_inbound_messages()
-        if not messages:
-            return
-        real_messages = messages.filtered(lambda m: not m.proactive_auto_reason)
-        for message in messages:
-            if message.proactive_auto_reason:
-                self.message_post(
-                    body=_(
-                        "Automatic email received (%(reason)s): not counted as a "
-                        "reply and not answered.",
-                        reason=message.proactive_auto_reason,
-                    ),
-                    subtype_xmlid="lead_proactive.mt_lead_guard",
-                )
-                continue
-            text = self._proactive_read_message(message)
-            self._proactive_on_inbound(message, text)
-        self.write({"proactive_last_message_id": messages[-1].id})
-        # Machine-written mail alone never gets a reply.
-        if real_messages and not self.proactive_touch_ids.filtered(lambda t: t.step == 0):
-            self._proactive_send_instant_reply(real_messages[-1])
-        self._proactive_update_stage()
-        self._proactive_after_inbound(messages)
-
     def _proactive_on_inbound(self, message, text):
         """Hook run for each message the lead wrote (not automatic mail),
-        after its qualification data is stored. ``text`` is its new text."""
+        after the steps that read single messages. ``text`` is its new text.
+        It runs whichever automation rules are switched off."""
 
     def _proactive_after_inbound(self, messages):
-        """Hook run once the lead's new messages are read and replied to."""
+        """Hook run once per processing run, after every step of the flow.
+        It runs whichever automation rules are switched off."""
 
-    def _proactive_read_message(self, message):
-        """Store the need, place, timing and budget the message states."""
+    def _proactive_message_text(self, message):
+        """Return the new text of ``message``, without the quoted history."""
+        self.ensure_one()
         text = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
         if not self.proactive_last_inbound_date and message.subject:
             # A first message often states the most in its subject
             # ("need movers in 02139 asap"); replies repeat ours. The body
             # goes first so that its sentences win when choosing the need.
             text = "%s\n%s" % (text, message.subject)
+        return text
+
+    def _proactive_record_inbound(self, message):
+        """Store when the lead last wrote, and whether it answered us."""
+        self.ensure_one()
+        values = {"proactive_last_inbound_date": message.date}
+        has_replied = self.proactive_touch_ids.filtered(lambda t: t.state == "sent")
+        if has_replied and not self.proactive_replied:
+            values["proactive_replied"] = True
+        self.write(values)
+
+    def _proactive_read_message(self, message, text):
+        """Store the need, place, timing and budget that ``text`` states."""
+        self.ensure_one()
         reference = self._proactive_local_time(message.date)
         result = lead_parser.parse_message(
             text, reference, known_cities=self._proactive_known_cities()
@@ -421,12 +414,8 @@ class CrmLead(models.Model):
                 values[field_name] = value
         if result.phone and not self.phone:
             values["phone"] = result.phone
-        has_replied = self.proactive_touch_ids.filtered(lambda t: t.state == "sent")
-        values["proactive_last_inbound_date"] = message.date
-        if has_replied and not self.proactive_replied:
-            values["proactive_replied"] = True
-        self.with_context(proactive_parser=True).write(values)
-        return text
+        if values:
+            self.with_context(proactive_parser=True).write(values)
 
     def _proactive_known_cities(self):
         """Cities of the service area, read by the parser in bare replies."""

@@ -17,9 +17,12 @@ FOLLOWUP_STATES = [
 ]
 # Leads locked and sent per committed batch of the follow-up cron.
 FOLLOWUP_BATCH_SIZE = 50
-# A lead whose follow-up failed is tried again after this wait, so that one
-# broken lead or script does not make every cron run fail on it at once.
+# A lead whose follow-up failed is tried again after this wait, doubled at
+# each further failure of the same step, so that one broken lead or script
+# does not make every cron run fail on it at once.
 FOLLOWUP_RETRY_DELAY = datetime.timedelta(hours=1)
+# Failed attempts at one step after which the lead's sequence is stopped.
+FOLLOWUP_MAX_ATTEMPTS = 3
 # Lead fields whose change can end a running follow-up sequence.
 FOLLOWUP_STOP_FIELDS = frozenset(
     {"active", "stage_id", "probability", "proactive_opt_out", "proactive_paused"}
@@ -75,6 +78,21 @@ class CrmLead(models.Model):
     proactive_followup_stop_reason = fields.Char(
         string="Follow-up Stop Reason", readonly=True, copy=False
     )
+    proactive_followup_paused = fields.Boolean(
+        string="Follow-up Stopped by Pause",
+        readonly=True,
+        copy=False,
+        help="Technical: the running sequence was stopped because the "
+        "automation was paused, so Resume Automation restarts it.",
+    )
+    proactive_followup_failures = fields.Integer(
+        string="Follow-up Failures",
+        readonly=True,
+        copy=False,
+        help="Failed attempts at sending the next follow-up step. The step is "
+        "tried again after 1, then 2 hours; the sequence stops after %s "
+        "failures." % FOLLOWUP_MAX_ATTEMPTS,
+    )
 
     @api.depends("proactive_cadence_id.step_ids", "proactive_followup_step")
     def _compute_proactive_followup_next_step_id(self):
@@ -97,12 +115,20 @@ class CrmLead(models.Model):
             ):
                 reason = lead._proactive_followup_stop_reason()
                 if reason:
-                    lead._proactive_stop_followup(reason)
+                    lead._proactive_stop_followup(
+                        reason, paused=lead.proactive_paused
+                    )
         return result
 
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+    def action_proactive_resume(self):
+        result = super().action_proactive_resume()
+        for lead in self.filtered("proactive_followup_paused"):
+            lead._proactive_restart_followup()
+        return result
+
     def action_proactive_stop_followup(self):
         for lead in self.filtered(
             lambda lead: lead.proactive_followup_state == "running"
@@ -116,15 +142,20 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     def _proactive_on_inbound(self, message, text):
         super()._proactive_on_inbound(message, text)
-        # A reply is credited to the last touch that was sent.
+        # A reply is credited to the last touch that was sent, whichever
+        # steps are switched on: the touch log measures the scripts.
         last_sent = self._proactive_last_touch(Domain("state", "=", "sent"))
         if last_sent and not last_sent.replied:
             last_sent.write({"replied": True})
-        if self.proactive_followup_state == "running":
+
+    # ------------------------------------------------------------
+    # Follow-up scheduling step of the inbound flow
+    # ------------------------------------------------------------
+    def _proactive_inbound_stop_followup(self, batch):
+        if batch.real_messages and self.proactive_followup_state == "running":
             self._proactive_stop_followup(self.env._("the lead replied"))
 
-    def _proactive_after_inbound(self, messages):
-        super()._proactive_after_inbound(messages)
+    def _proactive_inbound_start_followup(self, batch):
         if not self.proactive_followup_state and not self.proactive_cadence_id:
             self._proactive_start_followup()
 
@@ -155,12 +186,20 @@ class CrmLead(models.Model):
         cadence = (
             self.env["proactive.cadence"]
             .sudo()
-            ._proactive_select(self.team_id, self.source_id)
+            ._proactive_select(
+                self.team_id, self.source_id, company=self.company_id
+            )
         )
         last_touch = self._proactive_last_touch()
         if not cadence or not last_touch:
             return
-        self.write({"proactive_cadence_id": cadence.id, "proactive_followup_step": 0})
+        self.write(
+            {
+                "proactive_cadence_id": cadence.id,
+                "proactive_followup_step": 0,
+                "proactive_followup_failures": 0,
+            }
+        )
         reason = ""
         if last_touch.state == "skipped":
             reason = last_touch.skip_reason or self.env._(
@@ -224,19 +263,83 @@ class CrmLead(models.Model):
                 return self.env._("the lead has no email address")
         return ""
 
-    def _proactive_stop_followup(self, reason, state="stopped"):
+    def _proactive_stop_followup(self, reason, state="stopped", paused=False):
+        """End the lead's sequence with ``reason``. Set ``paused`` when a
+        paused automation stops it, so that resuming restarts the sequence."""
         self.ensure_one()
         self.write(
             {
                 "proactive_followup_state": state,
                 "proactive_followup_stop_reason": reason,
                 "proactive_next_touch_date": False,
+                "proactive_followup_paused": paused,
             }
         )
         self.message_post(
             body=self.env._("Follow-up sequence stopped: %(reason)s.", reason=reason),
             subtype_xmlid="lead_proactive.mt_lead_guard",
         )
+
+    def _proactive_restart_followup(self):
+        """Restart a sequence that a pause stopped, from its first step that
+        has no touch yet, counting that step's delay from now.
+
+        Nothing restarts when the lead has since replied, booked, been won or
+        lost, or opted out, or when its sequence was archived: the stop reason
+        is updated instead.
+        """
+        self.ensure_one()
+        cadence = self.proactive_cadence_id
+        reason = self._proactive_followup_stop_reason()
+        if not reason and self.proactive_replied:
+            reason = self.env._("the lead replied")
+        if not reason and not (cadence and cadence.active):
+            reason = self.env._("the follow-up sequence was archived or deleted")
+        if reason:
+            self.write(
+                {
+                    "proactive_followup_paused": False,
+                    "proactive_followup_stop_reason": reason,
+                }
+            )
+            return False
+
+        # Steps skipped or claimed before the pause keep their touch row, and
+        # the (lead, step) unique index would block them: start after them.
+        steps = cadence._proactive_get_steps()
+        claimed = set(
+            self.env["proactive.touch"]
+            .sudo()
+            .search([("lead_id", "=", self.id), ("step", ">", 0)])
+            .mapped("step")
+        )
+        next_index = self.proactive_followup_step
+        while next_index < len(steps) and next_index + 1 in claimed:
+            next_index += 1
+        self.write(
+            {
+                "proactive_followup_state": "running",
+                "proactive_followup_stop_reason": False,
+                "proactive_followup_paused": False,
+                "proactive_followup_step": next_index,
+                "proactive_followup_failures": 0,
+            }
+        )
+        self._proactive_schedule_next_touch(self.env.cr.now().replace(microsecond=0))
+        if next_index < len(steps):
+            body = self.env._(
+                "Follow-up sequence restarted: step %(step)s is due at %(when)s (UTC).",
+                step=next_index + 1,
+                when=fields.Datetime.to_string(self.proactive_next_touch_date),
+            )
+        else:
+            body = self.env._(
+                "Follow-up sequence restarted: every step was sent, so the lead "
+                "is given up at %(when)s (UTC) unless it answers.",
+                when=fields.Datetime.to_string(self.proactive_next_touch_date),
+            )
+        self.message_post(body=body, subtype_xmlid="lead_proactive.mt_lead_guard")
+        return True
 
     def _proactive_schedule_next_touch(self, last_touch_date):
         """Set when the next step is due, counted from ``last_touch_date``.
@@ -283,8 +386,12 @@ class CrmLead(models.Model):
             )
             return "stopped"
         reason = self._proactive_followup_stop_reason()
+        if not reason and self.proactive_replied:
+            # The inbound flow stops the sequence of a lead that replies only
+            # while the follow-up scheduling rule is active.
+            reason = self.env._("the lead replied")
         if reason:
-            self._proactive_stop_followup(reason)
+            self._proactive_stop_followup(reason, paused=self.proactive_paused)
             return "stopped"
 
         steps = cadence._proactive_get_steps()
@@ -325,7 +432,9 @@ class CrmLead(models.Model):
         )
         if reason:
             touch.write({"state": "skipped", "skip_reason": reason, "date": now})
-            self.write({"proactive_followup_step": step_number})
+            self.write(
+                {"proactive_followup_step": step_number, "proactive_followup_failures": 0}
+            )
             self.message_post(
                 body=self.env._(
                     "Follow-up %(step)s not sent: %(reason)s.",
@@ -334,12 +443,14 @@ class CrmLead(models.Model):
                 ),
                 subtype_xmlid="lead_proactive.mt_lead_guard",
             )
-            self._proactive_stop_followup(reason)
+            self._proactive_stop_followup(reason, paused=self.proactive_paused)
             return "skipped"
 
         touch_values = self._proactive_followup_send(step)
         touch.write({"state": "sent", "date": now, **touch_values})
-        self.write({"proactive_followup_step": step_number})
+        self.write(
+            {"proactive_followup_step": step_number, "proactive_followup_failures": 0}
+        )
         self._proactive_schedule_next_touch(touch.date)
         return "sent"
 
@@ -479,15 +590,36 @@ class CrmLead(models.Model):
         return counts, last_error
 
     def _proactive_mark_followup_error(self, error):
-        """Leave the follow-up failure on the lead and try again later."""
+        """Leave the follow-up failure on the lead and try again later, or
+        stop the sequence after FOLLOWUP_MAX_ATTEMPTS failures of the step."""
         self.ensure_one()
         message = str(error) or repr(error)
-        retry = self.env.cr.now() + FOLLOWUP_RETRY_DELAY
-        self.write({"proactive_error": message})
+        failures = self.proactive_followup_failures + 1
+        self.write({"proactive_error": message, "proactive_followup_failures": failures})
+        if failures >= FOLLOWUP_MAX_ATTEMPTS:
+            _logger.warning(
+                "Lead follow-up step %s failed %s times on lead %s: sequence stopped",
+                self.proactive_followup_step + 1,
+                failures,
+                self.id,
+            )
+            self._proactive_stop_followup(
+                self.env._(
+                    "follow-up %(step)s failed %(count)s times: %(error)s",
+                    step=self.proactive_followup_step + 1,
+                    count=failures,
+                    error=message,
+                )
+            )
+            return
+        retry = self.env.cr.now() + FOLLOWUP_RETRY_DELAY * 2 ** (failures - 1)
         self._proactive_set_next_touch(retry.replace(microsecond=0))
         self.message_post(
             body=self.env._(
-                "The follow-up failed and will be tried again at %(when)s (UTC): %(error)s",
+                "The follow-up failed (attempt %(attempt)s of %(max)s) and will be "
+                "tried again at %(when)s (UTC): %(error)s",
+                attempt=failures,
+                max=FOLLOWUP_MAX_ATTEMPTS,
                 when=fields.Datetime.to_string(retry.replace(microsecond=0)),
                 error=message,
             ),

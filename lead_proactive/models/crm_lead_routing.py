@@ -160,19 +160,18 @@ class CrmLead(models.Model):
         return result
 
     # ------------------------------------------------------------
-    # Inbound hooks
+    # Routing step of the inbound flow
     # ------------------------------------------------------------
-    def _proactive_on_inbound(self, message, text):
-        super()._proactive_on_inbound(message, text)
-        if self._proactive_internal_author(message.author_id):
-            # A salesperson's emailed reply (handled as a takeover when it
-            # was posted) is not the lead's own words, so it is not scored.
-            return
-        self._proactive_match_signals(message, text)
+    def _proactive_inbound_score(self, batch):
+        for message in batch.real_messages:
+            if self._proactive_internal_author(message.author_id):
+                # A salesperson's emailed reply (handled as a takeover when it
+                # was posted) is not the lead's own words, so it is not scored.
+                continue
+            self._proactive_match_signals(message, batch.texts[message.id])
 
-    def _proactive_after_inbound(self, messages):
-        super()._proactive_after_inbound(messages)
-        self._proactive_route(messages)
+    def _proactive_inbound_route(self, batch):
+        self._proactive_route(batch.messages)
 
     # ------------------------------------------------------------
     # Scoring

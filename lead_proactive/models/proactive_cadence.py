@@ -31,6 +31,7 @@ class ProactiveCadence(models.Model):
     _name = "proactive.cadence"
     _description = "Lead Follow-up Sequence"
     _order = "sequence, id"
+    _check_company_auto = True
 
     # ------------------------------------------------------------
     # Scope
@@ -41,9 +42,18 @@ class ProactiveCadence(models.Model):
         default=10,
         help="Among sequences that fit a lead equally well, the first one is used.",
     )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        default=lambda self: self.env.company,
+        index=True,
+        help="Only leads of this company get this sequence. Leave empty to "
+        "share the sequence between companies.",
+    )
     team_ids = fields.Many2many(
         "crm.team",
         string="Sales Teams",
+        check_company=True,
         help="Use this sequence for leads of these teams. Leave empty for any team.",
     )
     source_ids = fields.Many2many(
@@ -155,14 +165,22 @@ class ProactiveCadence(models.Model):
     # Business logic
     # ------------------------------------------------------------
     @api.model
-    def _proactive_select(self, team, source):
-        """Return the active sequence that fits a lead of ``team`` and ``source``.
+    def _proactive_select(self, team, source, company=None):
+        """Return the active sequence that fits a lead of ``team``,
+        ``source`` and ``company``.
 
         A sequence listing both the team and the source wins, then one listing
         the source only, then one listing the team only, then one with neither.
-        A sequence listing a team or source other than the lead's never fits.
+        A sequence listing a team or source other than the lead's never fits,
+        and neither does one of another company than ``company`` (the current
+        company when empty, e.g. for a lead without company). Among equally
+        fitting sequences, the sequence order decides, whatever their company.
         """
-        cadences = self.search(Domain("active", "=", True))
+        company = company or self.env.company
+        cadences = self.search(
+            Domain("active", "=", True)
+            & Domain("company_id", "in", [company.id, False])
+        )
         # (team listed, source listed), from the most specific to the least.
         levels = [(True, True), (False, True), (True, False), (False, False)]
         for with_team, with_source in levels:

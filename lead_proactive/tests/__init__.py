@@ -9,3 +9,5 @@ from . import test_lead_sla
 from . import test_lead_tour
 from . import test_lead_sla_history
 from . import test_lead_booking
+from . import test_lead_inbound_rules
+from . import test_lead_followup_control

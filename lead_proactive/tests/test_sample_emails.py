@@ -56,8 +56,8 @@ class TestSampleEmails(ProactiveCase):
             }
         )
         # The existing leads are history: the automation must not reply to them.
-        rule = cls.env.ref("lead_proactive.base_automation_process_inbound")
-        rule.active = False
+        rules = cls.env["crm.lead"]._proactive_inbound_rules()
+        rules.active = False
         cls.lead_42 = cls._existing_lead(
             "Jane Doe", "jane.doe@example.net",
             "<CAJ8f2kq7uT3x9mLr0Pq2vX@mail.example.net>",
@@ -71,7 +71,7 @@ class TestSampleEmails(ProactiveCase):
             "Pat Old", "old.address@example.org", "<pat.first@example.org>",
             "<1749823333.190028381347656-openerp-57-crm.lead@crm.example.com>",
         )
-        rule.active = True
+        rules.active = True
 
     @classmethod
     def _existing_lead(cls, name, email, inbound_id, reply_id):

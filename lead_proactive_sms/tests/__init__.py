@@ -7,3 +7,4 @@ from . import test_sms_webhook
 from . import test_sms_flow
 from . import test_sms_inbound_concurrency
 from . import test_sms_booking
+from . import test_sms_inbound_rules
