@@ -40,6 +40,8 @@
         "views/proactive_handoff_templates.xml",
         "views/proactive_intent_signal_views.xml",
         "views/crm_lead_routing_views.xml",
+        "views/proactive_rollout_item_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -18,3 +18,5 @@ from . import crm_team_routing
 from . import crm_lead_routing
 from . import proactive_sla_policy
 from . import crm_lead_sla
+from . import proactive_rollout_item
+from . import res_config_settings

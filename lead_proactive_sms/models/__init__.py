@@ -8,3 +8,4 @@ from . import proactive_touch
 from . import proactive_sms_inbound
 from . import crm_lead
 from . import proactive_cadence_step
+from . import proactive_rollout_item
