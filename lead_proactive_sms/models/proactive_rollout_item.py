@@ -53,7 +53,10 @@ class ProactiveRolloutItem(models.Model):
         problems = super()._proactive_rollout_check_one_pipeline(company)
         if not company.sudo().proactive_sms_team_id:
             problems.append(
-                self.env._("texts from unknown numbers get no sales team (setting SMS Leads)")
+                self.env._(
+                    "no sales team chosen for texts from unknown numbers (setting "
+                    "SMS Leads), so they go to the CRM's default team"
+                )
             )
         return problems
 

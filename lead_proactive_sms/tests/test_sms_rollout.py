@@ -33,7 +33,7 @@ class TestSmsRollout(ProactiveCase):
 
     def test_sms_template_and_team_checked(self):
         self.env.company.proactive_sms_team_id = False
-        self.assertIn("texts from unknown numbers get no sales team", self.problems("one_pipeline"))
+        self.assertIn("no sales team chosen for texts", self.problems("one_pipeline"))
         self.env.company.proactive_sms_team_id = self.team
         self.assertNotIn("texts from unknown numbers", self.problems("one_pipeline"))
 
