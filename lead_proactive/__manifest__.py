@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/proactive_security.xml",
         "security/proactive_sla_security.xml",
+        "security/proactive_rollout_security.xml",
         "data/utm_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_activity_type_data.xml",

@@ -217,14 +217,27 @@ class TestRolloutChecklist(ProactiveCase):
         self.assertTrue(handoff.done_date)
         self.assertTrue(self.status()["handoff_trained"]["done"])
 
-        # A manual tick belongs to its company.
-        other = self.env["res.company"].sudo().create({"name": "Second Movers"})
-        self.assertFalse(self.status(other)["handoff_trained"]["done"])
 
         # Ticking an automatic item by hand changes nothing.
         stages = items.filtered(lambda item: item.key == "stages")
         stages.action_toggle_manual_done()
         self.assertFalse(stages.manual_done)
+
+    def test_manual_tick_per_company(self):
+        # Created by the admin: res.company.create gives the new company to
+        # the creating user, and the manager must stay out of it.
+        other = self.env["res.company"].create({"name": "Second Movers"})
+        self.Item._proactive_sync_items(self.company).filtered(
+            lambda item: item.key == "handoff_trained"
+        ).manual_done = True
+        self.assertTrue(self.status()["handoff_trained"]["done"])
+        self.assertFalse(self.status(other)["handoff_trained"]["done"])
+
+        other_items = self.Item._proactive_sync_items(other)
+        self.assertTrue(other_items)
+        as_manager = self.Item.with_user(self.user_sales_manager)
+        self.assertFalse(as_manager.search([("id", "in", other_items.ids)]))
+        self.assertTrue(as_manager.search([("company_id", "=", self.company.id)]))
 
     def test_configure_opens_action(self):
         items = self.Item._proactive_sync_items(self.company)
