@@ -14,6 +14,7 @@
         "security/proactive_security.xml",
         "security/proactive_sla_security.xml",
         "security/proactive_cadence_security.xml",
+        "security/proactive_rollout_security.xml",
         "data/utm_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_activity_type_data.xml",
@@ -44,6 +45,8 @@
         "views/proactive_sla_record_views.xml",
         "data/booking_confirmation_data.xml",
         "views/base_automation_views.xml",
+        "views/proactive_rollout_item_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

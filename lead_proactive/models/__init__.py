@@ -26,3 +26,5 @@ from . import mail_activity_booking
 from . import crm_lead_booking
 from . import base_automation
 from . import crm_lead_inbound
+from . import proactive_rollout_item
+from . import res_config_settings

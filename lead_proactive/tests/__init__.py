@@ -11,3 +11,5 @@ from . import test_lead_sla_history
 from . import test_lead_booking
 from . import test_lead_inbound_rules
 from . import test_lead_followup_control
+from . import test_rollout_checklist
+from . import test_rollout_tour

@@ -8,3 +8,4 @@ from . import proactive_leakage_report
 from . import proactive_script_report
 from . import proactive_weekly_report
 from . import digest_digest
+from . import proactive_rollout_item

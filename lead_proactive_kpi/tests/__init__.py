@@ -6,3 +6,4 @@ from . import test_script_report
 from . import test_weekly_report
 from . import test_digest
 from . import test_kpi_tour
+from . import test_kpi_rollout

@@ -10,3 +10,4 @@ from . import crm_lead
 from . import proactive_cadence_step
 from . import sms_sms
 from . import crm_lead_booking
+from . import proactive_rollout_item

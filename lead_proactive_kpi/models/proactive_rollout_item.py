@@ -1,0 +1,93 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
+from odoo import api, models
+from odoo.fields import Domain
+
+DIGEST_KPI_FIELDS = (
+    "kpi_proactive_booked",
+    "kpi_proactive_median_response",
+    "kpi_proactive_qualified_rate",
+)
+
+
+class ProactiveRolloutItem(models.Model):
+    _inherit = "proactive.rollout.item"
+
+    @api.model
+    def _proactive_rollout_definitions(self):
+        _ = self.env._
+        definitions = super()._proactive_rollout_definitions()
+        for definition in definitions:
+            if definition["key"] == "weekly_review":
+                definition.update(
+                    {
+                        "hint": _(
+                            "A weekly report was emailed in the last 8 days, or an "
+                            "active digest with the lead KPIs has recipients."
+                        ),
+                        "check": "_proactive_rollout_check_weekly_review",
+                        "action": "lead_proactive_kpi.proactive_weekly_report_action",
+                    }
+                )
+        definitions.append(
+            {
+                "key": "weekly_report",
+                "phase": "days_60",
+                "sequence": 20,
+                "name": _("Weekly report scheduled"),
+                "hint": _(
+                    "The scheduled action that emails the weekly report is on, "
+                    "and the company has a sales manager with an email address."
+                ),
+                "check": "_proactive_rollout_check_weekly_report",
+                "action": "base.ir_cron_act",
+            }
+        )
+        return definitions
+
+    @api.model
+    def _proactive_rollout_check_weekly_report(self, company):
+        _ = self.env._
+        problems = []
+        if not self._proactive_find_crons("_cron_send_weekly_report").filtered("active"):
+            problems.append(_("the scheduled action that emails the weekly report is off"))
+        report = self.env["proactive.weekly.report"].sudo().new({"company_id": company.id})
+        if not report._get_recipients():
+            problems.append(_("no sales manager of the company has an email address"))
+        return problems
+
+    @api.model
+    def _proactive_rollout_check_weekly_review(self, company):
+        since = self.env.cr.now() - datetime.timedelta(days=8)
+        sent = self.env["proactive.weekly.report"].sudo().search_count(
+            Domain("company_id", "=", company.id) & Domain("sent_date", ">=", since)
+        )
+        if sent:
+            return []
+        kpi_domain = Domain.OR(Domain(name, "=", True) for name in DIGEST_KPI_FIELDS)
+        digests = self.env["digest.digest"].sudo().search(
+            Domain("state", "=", "activated")
+            & Domain("company_id", "in", [company.id, False])
+            & Domain("user_ids", "!=", False)
+            & kpi_domain
+        )
+        if digests:
+            return []
+        return [
+            self.env._(
+                "no weekly report sent in the last 8 days and no active digest "
+                "with the lead KPIs"
+            )
+        ]
+
+    @api.model
+    def _proactive_rollout_check_followup_recovery(self, company):
+        problems = super()._proactive_rollout_check_followup_recovery(company)
+        since = (self.env.cr.now() - datetime.timedelta(days=14)).date()
+        snapshots = self.env["proactive.kpi.snapshot"].sudo().search_count(
+            Domain("company_id", "=", company.id) & Domain("week", ">=", since)
+        )
+        if not snapshots:
+            problems.append(self.env._("no KPI snapshot of the last two weeks"))
+        return problems
