@@ -15,8 +15,6 @@ PHASES = [
 # Methods whose call in an automation rule's server action answers a lead's
 # messages. The rule that runs them is looked up by this code, not by its XML
 # id, so it may be renamed, copied or split into several rules.
-REPLY_RULE_METHODS = ("_proactive_process_inbound", "_proactive_send_instant_reply")
-
 # Script usages for which the automation picks one template per lead source
 # (mail.template._proactive_select). Follow-up scripts are chosen by the
 # cadence step instead, so several generic ones are normal.
@@ -338,6 +336,17 @@ class ProactiveRolloutItem(models.Model):
         )
 
     @api.model
+    def _proactive_find_step_rules(self, step):
+        """Return the automation rules, archived ones included, that run the
+        given step of the inbound flow (see ``proactive_inbound_step``)."""
+        return (
+            self.env["base.automation"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(Domain("proactive_inbound_step", "=", step))
+        )
+
+    @api.model
     def _proactive_find_crons(self, method_name):
         """Return the scheduled actions, archived ones included, whose code
         calls ``method_name``."""
@@ -409,7 +418,11 @@ class ProactiveRolloutItem(models.Model):
         problems = []
         if not self.env["mail.template"].sudo()._proactive_select("instant_reply", False):
             problems.append(_("no active generic instant-reply email script"))
-        rules = self._proactive_find_automation_rules(REPLY_RULE_METHODS)
+        # The shipped reply rule is known by its step; a rule an admin made
+        # that sends the instant reply itself counts too.
+        rules = self._proactive_find_step_rules("reply") | self._proactive_find_automation_rules(
+            ("_proactive_send_instant_reply",)
+        )
         if not rules.filtered("active"):
             problems.append(_("the automation rule that answers leads is switched off"))
         for team in self._proactive_lead_teams(company):
@@ -437,6 +450,8 @@ class ProactiveRolloutItem(models.Model):
             problems.append(_("no active follow-up sequence with steps"))
         if not self._proactive_find_crons("_cron_send_followups").filtered("active"):
             problems.append(_("the scheduled action that sends follow-ups is switched off"))
+        if not self._proactive_find_step_rules("followup").filtered("active"):
+            problems.append(_("the automation rule that schedules follow-ups is switched off"))
         return problems
 
     @api.model
@@ -492,6 +507,8 @@ class ProactiveRolloutItem(models.Model):
         )
         if not signals:
             problems.append(_("no active high-level intent signal"))
+        if not self._proactive_find_step_rules("routing").filtered("active"):
+            problems.append(_("the automation rule that scores and routes leads is switched off"))
         for team in self._proactive_lead_teams(company):
             if not team.member_ids:
                 problems.append(_("sales team '%(team)s' has no members", team=team.name))

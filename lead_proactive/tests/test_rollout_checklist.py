@@ -97,6 +97,7 @@ class TestRolloutChecklist(ProactiveCase):
         self.configure()
         rules = self.Item._proactive_find_automation_rules(("_proactive_process_inbound",))
         self.assertTrue(rules, "the reply rule is found by its code")
+        self.addCleanup(rules.write, {"active": True})
         rules.active = False
         self.assertIn("automation rule that answers leads", self.problems("instant_replies"))
         self.assertFalse(self.status()["instant_replies"]["done"])
@@ -104,7 +105,9 @@ class TestRolloutChecklist(ProactiveCase):
     def test_reply_rule_found_when_split(self):
         """A copy of the reply action under another rule still counts."""
         self.configure()
-        self.Item._proactive_find_automation_rules(("_proactive_process_inbound",)).active = False
+        rules = self.Item._proactive_find_automation_rules(("_proactive_process_inbound",))
+        self.addCleanup(rules.write, {"active": True})
+        rules.active = False
         rule = self.env["base.automation"].create(
             {
                 "name": "Reply only",
@@ -123,6 +126,17 @@ class TestRolloutChecklist(ProactiveCase):
             }
         )
         self.assertNotIn("automation rule", self.problems("instant_replies"))
+
+    def test_routing_and_followup_rules_switched_off(self):
+        self.configure()
+        Item = self.Item
+        rules = Item._proactive_find_step_rules("routing") | Item._proactive_find_step_rules("followup")
+        self.addCleanup(rules.write, {"active": True})
+        Item._proactive_find_step_rules("routing").active = False
+        self.assertIn("scores and routes leads is switched off", self.problems("high_intent_routing"))
+        self.assertNotIn("switched off", self.problems("instant_replies"))
+        Item._proactive_find_step_rules("followup").active = False
+        self.assertIn("schedules follow-ups is switched off", self.problems("followup"))
 
     def test_stage_milestone_missing(self):
         self.Stage.search([("proactive_milestone", "=", "booked")]).proactive_milestone = False
