@@ -171,7 +171,7 @@ odoo_cmd() {
 
 db_exists() {
     "$VENV_DIR/bin/python" - "$1" <<PY
-import sys, psycopg2
+import sys, time, psycopg2
 conn = psycopg2.connect(host="$DB_HOST", port="$DB_PORT", user="$DB_USER",
                         password="$DB_PASSWORD", dbname="postgres")
 cur = conn.cursor()
@@ -182,11 +182,20 @@ PY
 
 drop_db() {
     "$VENV_DIR/bin/python" - "$1" <<PY
-import sys, psycopg2
+import sys, time, psycopg2
 conn = psycopg2.connect(host="$DB_HOST", port="$DB_PORT", user="$DB_USER",
                         password="$DB_PASSWORD", dbname="postgres")
 conn.autocommit = True
-conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1])
+# An autovacuum worker on the database cannot be ended by a non-superuser:
+# it stops on its own within moments, so try again.
+for attempt in range(10):
+    try:
+        conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1])
+        break
+    except psycopg2.errors.InsufficientPrivilege:
+        if attempt == 9:
+            raise
+        time.sleep(1)
 PY
 }
 
