@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import re
 import zoneinfo
 
 from markupsafe import Markup
@@ -156,6 +157,12 @@ class CrmLead(models.Model):
     proactive_timeline = fields.Selection(TIMELINES, string="Timeline", copy=False)
     proactive_timeline_date = fields.Date(string="Wanted On", copy=False)
     proactive_need = fields.Char(string="Need", copy=False)
+    proactive_listing = fields.Char(
+        string="Listing",
+        copy=False,
+        help="Title of the ad or marketplace listing the lead wrote about. It "
+        "names the item asked about; the need comes from the lead's own words.",
+    )
     proactive_budget = fields.Monetary(
         string="Budget", currency_field="company_currency", copy=False
     )
@@ -298,6 +305,7 @@ class CrmLead(models.Model):
             "proactive_relay_email": contact.channel == "relay",
             "proactive_external_ref": contact.external_id or False,
             "description": plaintext2html(contact.message) if contact.message else False,
+            "proactive_listing": contact.listing_title or False,
         }
         if contact.contact_name:
             values["contact_name"] = contact.contact_name
@@ -402,17 +410,32 @@ class CrmLead(models.Model):
         """Hook run once the lead's new messages are read and replied to."""
 
     def _proactive_read_message(self, message):
-        """Store the need, place, timing and budget the message states."""
-        text = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
+        """Store the need, place, timing and budget the message states.
+
+        The need comes from the text the lead wrote. A first message's
+        subject is also read, for the need only when the lead wrote it and
+        the text states none: a notifier's subject or an ad title names the
+        item asked about, and its price or place is not the lead's.
+        """
+        body = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
+        body = self._proactive_without_listing(body)
+        text = body
+        subject = ""
         if not self.proactive_last_inbound_date and message.subject:
             # A first message often states the most in its subject
-            # ("need movers in 02139 asap"); replies repeat ours. The body
-            # goes first so that its sentences win when choosing the need.
-            text = "%s\n%s" % (text, message.subject)
+            # ("need movers in 02139 asap"); replies repeat ours.
+            subject = self._proactive_without_listing(
+                lead_sources.strip_reply_prefix(message.subject)
+            ).strip()
+        if subject:
+            text = "%s\n%s" % (body, subject)
         reference = self._proactive_local_time(message.date)
         result = lead_parser.parse_message(
             text, reference, known_cities=self._proactive_known_cities()
         )
+        result.need = lead_parser.extract_need(body)
+        if not result.need and subject and self._proactive_is_written_by_lead(message):
+            result.need = lead_parser.extract_need(subject)
         manual = set(filter(None, (self.proactive_manual_fields or "").split(",")))
         values = {}
         for field_name, attribute in PARSED_FIELDS.items():
@@ -427,6 +450,18 @@ class CrmLead(models.Model):
             values["proactive_replied"] = True
         self.with_context(proactive_parser=True).write(values)
         return text
+
+    def _proactive_without_listing(self, text):
+        """Blank out the listing title, so its words are not read as the lead's."""
+        listing = (self.proactive_listing or "").strip()
+        if not listing or not text:
+            return text
+        return re.sub(re.escape(listing), " ", text, flags=re.IGNORECASE)
+
+    def _proactive_is_written_by_lead(self, message):
+        """Tell a message the lead sent from a notification that reports it."""
+        sender = email_normalize(message.email_from or "")
+        return bool(sender) and sender == self.email_normalized
 
     def _proactive_known_cities(self):
         """Cities of the service area, read by the parser in bare replies."""

@@ -1348,6 +1348,17 @@ _ABBREVIATIONS = frozenset({
 })
 
 
+def extract_need(text: str) -> str | None:
+    """Return the sentence of ``text`` that best states the request, or None.
+
+    Used on its own when the need must come from part of a message only,
+    such as its body without the subject.
+    """
+    if not text or not text.strip():
+        return None
+    return _extract_need(_normalize(text))
+
+
 def _extract_need(text: str) -> str | None:
     """Return the sentence that best states the request, or None.
 
@@ -1365,6 +1376,9 @@ def _extract_need(text: str) -> str | None:
             best, best_score = sentence, score
     if best is None:
         return None
+    # A notification quotes the person's message: "Hi, can you ...?"
+    if len(best) > 2 and best[0] == '"' and best[-1] == '"':
+        best = best[1:-1].strip()
     best = best[0].upper() + best[1:]
     if len(best) > NEED_MAX_LENGTH:
         best = best[:NEED_MAX_LENGTH - 1].rsplit(' ', 1)[0].rstrip(',;:') + '…'
