@@ -18,3 +18,4 @@ from . import crm_team_routing
 from . import crm_lead_routing
 from . import proactive_sla_policy
 from . import crm_lead_sla
+from . import crm_lead_mail_body

@@ -7,3 +7,5 @@ from . import test_lead_followup
 from . import test_lead_routing
 from . import test_lead_sla
 from . import test_lead_tour
+from . import test_lead_listing
+from . import test_lead_mail_body
