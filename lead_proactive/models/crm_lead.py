@@ -413,29 +413,32 @@ class CrmLead(models.Model):
         """Store the need, place, timing and budget the message states.
 
         The need comes from the text the lead wrote. A first message's
-        subject is also read, for the need only when the lead wrote it and
-        the text states none: a notifier's subject or an ad title names the
-        item asked about, and its price or place is not the lead's.
+        subject is also read, for the need only when the lead wrote it (not a
+        reply to ours) and the text states none: a notifier's subject or an
+        ad title names the item asked about, and its price or place is not
+        the lead's.
         """
         body = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
         body = self._proactive_without_listing(body)
         text = body
-        subject = ""
+        subject = own_subject = ""
         if not self.proactive_last_inbound_date and message.subject:
             # A first message often states the most in its subject
             # ("need movers in 02139 asap"); replies repeat ours.
             subject = self._proactive_without_listing(
                 lead_sources.strip_reply_prefix(message.subject)
             ).strip()
+            if subject == message.subject.strip() and self._proactive_is_written_by_lead(
+                message
+            ):
+                own_subject = subject
         if subject:
             text = "%s\n%s" % (body, subject)
         reference = self._proactive_local_time(message.date)
         result = lead_parser.parse_message(
             text, reference, known_cities=self._proactive_known_cities()
         )
-        result.need = lead_parser.extract_need(body)
-        if not result.need and subject and self._proactive_is_written_by_lead(message):
-            result.need = lead_parser.extract_need(subject)
+        result.need = lead_parser.extract_need(body) or lead_parser.extract_need(own_subject)
         manual = set(filter(None, (self.proactive_manual_fields or "").split(",")))
         values = {}
         for field_name, attribute in PARSED_FIELDS.items():

@@ -70,10 +70,21 @@ class TestLeadListing(ProactiveCase):
             self.process_plain(
                 "Jane Doe <jane.doe@example.net>",
                 "Looking for two movers to load a truck.",
-                subject="Re: Quote request for a move",
+                subject="Quote request for a move",
             )
         lead = self.find_lead("jane.doe@example.net")
         self.assertEqual(lead.proactive_need, "Looking for two movers to load a truck.")
+
+    def test_reply_subject_never_need(self):
+        with self.mock_mail_gateway():
+            self.process_plain(
+                "Jane Doe <jane.doe@example.net>",
+                "Thanks, I'm in 02139.",
+                subject="Re: Thanks for contacting Example Movers",
+            )
+        lead = self.find_lead("jane.doe@example.net")
+        self.assertEqual(lead.proactive_zip, "02139")
+        self.assertFalse(lead.proactive_need, "a reply's subject is ours, not the lead's")
 
     def test_form_subject_never_need(self):
         with self.mock_mail_gateway():
@@ -109,3 +120,10 @@ class TestLeadListing(ProactiveCase):
         self.assertIsNone(extract_need(""))
         self.assertIsNone(extract_need("Thanks!"))
         self.assertEqual(extract_need("hi, need a quote"), "Need a quote")
+
+    def test_extract_need_drops_quotes(self):
+        self.assertEqual(
+            extract_need('"Hi, is this still available? I can pick it up tomorrow."'),
+            "Is this still available?",
+        )
+        self.assertEqual(extract_need('"Can you move a couch?"'), "Can you move a couch?")

@@ -1369,20 +1369,30 @@ def _extract_need(text: str) -> str | None:
     """
     best, best_score = None, 0
     for sentence in _split_sentences(text):
-        sentence = _GREETING.sub('', sentence).strip()
+        sentence = _GREETING.sub('', _strip_quotes(sentence)).strip()
         strong_words = len(_NEED_STRONG.findall(sentence))
         score = 2 * strong_words + len(_NEED_WEAK.findall(sentence))
         if score > best_score:
             best, best_score = sentence, score
     if best is None:
         return None
-    # A notification quotes the person's message: "Hi, can you ...?"
-    if len(best) > 2 and best[0] == '"' and best[-1] == '"':
-        best = best[1:-1].strip()
     best = best[0].upper() + best[1:]
     if len(best) > NEED_MAX_LENGTH:
         best = best[:NEED_MAX_LENGTH - 1].rsplit(' ', 1)[0].rstrip(',;:') + '…'
     return best
+
+
+def _strip_quotes(sentence: str) -> str:
+    """Remove the quotes around a quoted message ("Hi, can you ...?").
+
+    A sentence of a quoted message may hold only its opening or its closing
+    quote, which goes too.
+    """
+    if sentence.count('"') == 1:
+        return sentence.strip('"').strip()
+    if len(sentence) > 2 and sentence[0] == '"' and sentence[-1] == '"':
+        return sentence[1:-1].strip()
+    return sentence
 
 
 def _split_sentences(text: str) -> list[str]:
