@@ -413,10 +413,10 @@ class CrmLead(models.Model):
         """Store the need, place, timing and budget the message states.
 
         The need comes from the text the lead wrote. A first message's
-        subject is also read, for the need only when the lead wrote it (not a
-        reply to ours) and the text states none: a notifier's subject or an
-        ad title names the item asked about, and its price or place is not
-        the lead's.
+        subject is read too, but gives the need only when the text states
+        none and the lead wrote the subject, not as a reply to ours. A
+        notifier's subject or an ad title names the item asked about, and
+        the listing's price or place is not the lead's, so it is not read.
         """
         body = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
         body = self._proactive_without_listing(body)
