@@ -50,7 +50,7 @@ class TestLeadListing(ProactiveCase):
         lead = self.env["crm.lead"].search([("contact_name", "=", "Jordan Lee")])
         self.assertEqual(len(lead), 1)
         self.assertEqual(lead.proactive_listing, "Moving help - need a hand? $50/hr")
-        self.assertEqual(lead.proactive_need, "Hi, can you help me move a couch tomorrow in Austin?")
+        self.assertEqual(lead.proactive_need, "Can you help me move a couch tomorrow in Austin?")
         self.assertFalse(lead.proactive_budget)
         self.assertEqual(lead.proactive_city, "Austin")
 
