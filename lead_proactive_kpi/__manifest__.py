@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/lead_proactive_kpi_security.xml",
         "data/ir_config_parameter_data.xml",
+        "data/utm_source_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/digest_data.xml",

@@ -228,8 +228,28 @@ ensure_database() {
         $(odoo_cmd shell) -d "$db" --no-http --log-level=warn \
             <"$PROJECT_ROOT/setup/configure_demo.py" >/dev/null \
             || die "configuring the demo sales team in $db failed"
+        rm -f "$(api_key_file "$db")"
     fi
     echo "$digest" >"$stamp"
+}
+
+# File with the admin API key that setup/feed_emails.py sends to the JSON-2 API.
+api_key_file() {
+    echo "$STATE_DIR/api-key-$1"
+}
+
+# Create the admin API key of database $1 unless its file exists already.
+ensure_api_key() {
+    local db=$1 key_file
+    key_file=$(api_key_file "$db")
+    [ -s "$key_file" ] && return 0
+    ensure_postgres
+    db_exists "$db" || die "database $db does not exist; run setup/run.sh first"
+    log "creating an API key for admin in database $db ($key_file)"
+    # shellcheck disable=SC2046
+    PROACTIVE_API_KEY_FILE=$key_file $(odoo_cmd shell) -d "$db" --no-http --log-level=warn \
+        <"$PROJECT_ROOT/setup/create_api_key.py" >/dev/null \
+        || die "creating an API key in $db failed"
 }
 
 SMTP_PORT=${PROACTIVE_SMTP_PORT:-2525}

@@ -11,7 +11,6 @@ import socket
 import subprocess
 import time
 import uuid
-import xmlrpc.client
 
 import pytest
 import requests
@@ -63,11 +62,14 @@ def odoo_server(odoo_cmd, smtp_sink):
         odoo_cmd + ["-d", db, "-i", modules, "--stop-after-init", "--log-level=warn"],
         check=True,
     )
-    with open(PROJECT_ROOT / "setup" / "configure_demo.py", "rb") as script:
-        subprocess.run(
-            odoo_cmd[:2] + ["shell"] + odoo_cmd[2:] + ["-d", db, "--no-http", "--log-level=warn"],
-            stdin=script, stdout=subprocess.DEVNULL, check=True,
-        )
+    api_key_file = PROJECT_ROOT / (".e2e-api-key-%s" % db)
+    shell_cmd = odoo_cmd[:2] + ["shell"] + odoo_cmd[2:] + ["-d", db, "--no-http", "--log-level=warn"]
+    for script_name in ("configure_demo.py", "create_api_key.py"):
+        with open(PROJECT_ROOT / "setup" / script_name, "rb") as script:
+            subprocess.run(
+                shell_cmd, stdin=script, stdout=subprocess.DEVNULL, check=True,
+                env=dict(os.environ, PROACTIVE_API_KEY_FILE=str(api_key_file)),
+            )
     port = _free_port()
     log_path = PROJECT_ROOT / ".e2e-odoo.log"
     with open(log_path, "wb") as log:
@@ -93,10 +95,11 @@ def odoo_server(odoo_cmd, smtp_sink):
             server.kill()
             server.wait()
             _drop_database(odoo_cmd, db)
+            api_key_file.unlink(missing_ok=True)
             pytest.fail("Odoo did not start; see %s" % log_path)
         time.sleep(0.5)
     try:
-        yield {"url": url, "db": db, "port": port}
+        yield {"url": url, "db": db, "port": port, "api_key_file": api_key_file}
     finally:
         server.terminate()
         try:
@@ -105,6 +108,7 @@ def odoo_server(odoo_cmd, smtp_sink):
             server.kill()
             server.wait()
         _drop_database(odoo_cmd, db)
+        api_key_file.unlink(missing_ok=True)
 
 
 def _drop_database(odoo_cmd, db):
@@ -129,17 +133,29 @@ def _drop_database(odoo_cmd, db):
 
 
 class OdooClient:
-    def __init__(self, url, db, login="admin", password="admin"):
-        self.db, self.password = db, password
-        common = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/common")
-        self.uid = common.authenticate(db, login, password, {})
-        assert self.uid, "admin login failed"
-        self.models = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/object", allow_none=True)
+    """Client of Odoo 19's JSON-2 API, authenticated with an API key."""
 
-    def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+    def __init__(self, url, db, api_key):
+        self.url, self.db = url, db
+        self.session = requests.Session()
+        self.session.headers.update(
+            {"Authorization": "bearer %s" % api_key, "X-Odoo-Database": db}
+        )
+
+    def call(self, model, method, ids=None, **kwargs):
+        """Call ``model.method`` on ``ids`` (None: on the model) with keyword
+        arguments, and return the result. Fails the test on an error."""
+        params = dict(kwargs, ids=ids) if ids is not None else kwargs
+        response = self.session.post(
+            "%s/json/2/%s/%s" % (self.url, model, method), json=params, timeout=60
+        )
+        assert response.ok, "%s.%s failed: HTTP %s %s" % (
+            model, method, response.status_code, response.text[:500]
+        )
+        return response.json()
 
 
 @pytest.fixture(scope="session")
 def odoo(odoo_server):
-    return OdooClient(odoo_server["url"], odoo_server["db"])
+    api_key = odoo_server["api_key_file"].read_text().strip()
+    return OdooClient(odoo_server["url"], odoo_server["db"], api_key)

@@ -33,14 +33,15 @@ def _collect_replies(collector, count, timeout=60):
 def _feed(odoo_server, *paths):
     return subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "setup" / "feed_emails.py"),
-         "--url", odoo_server["url"], "--db", odoo_server["db"], *map(str, paths)],
+         "--url", odoo_server["url"], "--db", odoo_server["db"],
+         "--api-key-file", str(odoo_server["api_key_file"]), *map(str, paths)],
         capture_output=True, text=True, check=False,
     )
 
 
 def _lead(odoo, email_address):
     leads = odoo.call(
-        "crm.lead", "search_read", [("email_normalized", "=", email_address)],
+        "crm.lead", "search_read", domain=[("email_normalized", "=", email_address)],
         fields=["stage_id", "proactive_zip", "proactive_city", "proactive_timeline",
                 "proactive_first_response_seconds", "proactive_replied", "proactive_channel",
                 "proactive_touch_count"],
@@ -50,7 +51,7 @@ def _lead(odoo, email_address):
 
 
 def _stage_milestone(odoo, stage):
-    return odoo.call("crm.stage", "read", [stage[0]], fields=["proactive_milestone"])[0][
+    return odoo.call("crm.stage", "read", ids=[stage[0]], fields=["proactive_milestone"])[0][
         "proactive_milestone"
     ]
 
@@ -92,14 +93,16 @@ def test_demo_emails_get_instant_replies(odoo_server, odoo, smtp_sink):
     assert _stage_milestone(odoo, morgan["stage_id"]) == "new"
 
     marketplace = odoo.call(
-        "crm.lead", "search_read", [("contact_name", "=", "Jordan Lee")],
+        "crm.lead", "search_read", domain=[("contact_name", "=", "Jordan Lee")],
         fields=["proactive_channel", "activity_ids"],
     )
     assert len(marketplace) == 1
     assert marketplace[0]["proactive_channel"] == "marketplace_chat"
     assert marketplace[0]["activity_ids"], "assisted reply activity for the chat"
 
-    assert not odoo.call("crm.lead", "search", [("email_normalized", "=", "casey.nguyen@example.com")])
+    assert not odoo.call(
+        "crm.lead", "search", domain=[("email_normalized", "=", "casey.nguyen@example.com")]
+    )
 
     # The lead replies to our reply: it lands on the same lead, qualifies it, and
     # gets no second instant reply.

@@ -28,3 +28,4 @@ from . import base_automation
 from . import crm_lead_inbound
 from . import proactive_rollout_item
 from . import res_config_settings
+from . import crm_lead_mail_body

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import re
 import zoneinfo
 
 from markupsafe import Markup
@@ -156,6 +157,12 @@ class CrmLead(models.Model):
     proactive_timeline = fields.Selection(TIMELINES, string="Timeline", copy=False)
     proactive_timeline_date = fields.Date(string="Wanted On", copy=False)
     proactive_need = fields.Char(string="Need", copy=False)
+    proactive_listing = fields.Char(
+        string="Listing",
+        copy=False,
+        help="Title of the ad or marketplace listing the lead wrote about. It "
+        "names the item asked about; the need comes from the lead's own words.",
+    )
     proactive_budget = fields.Monetary(
         string="Budget", currency_field="company_currency", copy=False
     )
@@ -298,6 +305,7 @@ class CrmLead(models.Model):
             "proactive_relay_email": contact.channel == "relay",
             "proactive_external_ref": contact.external_id or False,
             "description": plaintext2html(contact.message) if contact.message else False,
+            "proactive_listing": contact.listing_title or False,
         }
         if contact.contact_name:
             values["contact_name"] = contact.contact_name
@@ -381,14 +389,32 @@ class CrmLead(models.Model):
 
     def _proactive_message_text(self, message):
         """Return the new text of ``message``, without the quoted history."""
+        body, subject, _own_subject = self._proactive_message_parts(message)
+        return "%s\n%s" % (body, subject) if subject else body
+
+    def _proactive_message_parts(self, message):
+        """Return the new text of ``message``, the subject worth reading and
+        the subject the lead wrote itself, listing titles left out.
+
+        A first message's subject is read too ("need movers in 02139 asap"):
+        replies repeat ours. It gives the need only when the text states none
+        and the lead wrote the subject, not as a reply to ours. A notifier's
+        subject or an ad title names the item asked about, and the listing's
+        price or place is not the lead's, so it is left out.
+        """
         self.ensure_one()
-        text = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
+        body = mail_text.extract_new_text(mail_text.html_to_text(str(message.body or "")))
+        body = self._proactive_without_listing(body)
+        subject = own_subject = ""
         if not self.proactive_last_inbound_date and message.subject:
-            # A first message often states the most in its subject
-            # ("need movers in 02139 asap"); replies repeat ours. The body
-            # goes first so that its sentences win when choosing the need.
-            text = "%s\n%s" % (text, message.subject)
-        return text
+            subject = self._proactive_without_listing(
+                lead_sources.strip_reply_prefix(message.subject)
+            ).strip()
+            if subject == message.subject.strip() and self._proactive_is_written_by_lead(
+                message
+            ):
+                own_subject = subject
+        return body, subject, own_subject
 
     def _proactive_record_inbound(self, message):
         """Store when the lead last wrote, and whether it answered us."""
@@ -399,13 +425,21 @@ class CrmLead(models.Model):
             values["proactive_replied"] = True
         self.write(values)
 
-    def _proactive_read_message(self, message, text):
-        """Store the need, place, timing and budget that ``text`` states."""
+    def _proactive_read_message(self, message, text, need_texts=None):
+        """Store the need, place, timing and budget that ``text`` states.
+
+        ``need_texts`` lists where the need may be read, first match wins
+        (see ``_proactive_message_parts``); by default, ``text`` itself.
+        """
         self.ensure_one()
         reference = self._proactive_local_time(message.date)
         result = lead_parser.parse_message(
             text, reference, known_cities=self._proactive_known_cities()
         )
+        if need_texts is not None:
+            result.need = next(
+                filter(None, (lead_parser.extract_need(part) for part in need_texts)), ""
+            )
         manual = set(filter(None, (self.proactive_manual_fields or "").split(",")))
         values = {}
         for field_name, attribute in PARSED_FIELDS.items():
@@ -416,6 +450,18 @@ class CrmLead(models.Model):
             values["phone"] = result.phone
         if values:
             self.with_context(proactive_parser=True).write(values)
+
+    def _proactive_without_listing(self, text):
+        """Blank out the listing title, so its words are not read as the lead's."""
+        listing = (self.proactive_listing or "").strip()
+        if not listing or not text:
+            return text
+        return re.sub(re.escape(listing), " ", text, flags=re.IGNORECASE)
+
+    def _proactive_is_written_by_lead(self, message):
+        """Tell a message the lead sent from a notification that reports it."""
+        sender = email_normalize(message.email_from or "")
+        return bool(sender) and sender == self.email_normalized
 
     def _proactive_known_cities(self):
         """Cities of the service area, read by the parser in bare replies."""

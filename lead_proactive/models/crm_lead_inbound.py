@@ -35,6 +35,10 @@ class InboundBatch:
     real_messages: object
     # The new text of each real message, by message id.
     texts: dict
+    # Where each real message may state the need, by message id: its new
+    # text, then the subject when the lead wrote it (see
+    # crm.lead._proactive_message_parts).
+    need_texts: dict = dataclasses.field(default_factory=dict)
 
 
 class CrmLead(models.Model):
@@ -125,6 +129,7 @@ class CrmLead(models.Model):
         self.ensure_one()
         real_messages = messages.filtered(lambda m: not m.proactive_auto_reason)
         texts = {}
+        need_texts = {}
         for message in messages:
             if message.proactive_auto_reason:
                 self.message_post(
@@ -138,10 +143,14 @@ class CrmLead(models.Model):
                 continue
             # The text of a first message includes its subject, so it is read
             # before the message is recorded.
-            texts[message.id] = self._proactive_message_text(message)
+            body, subject, own_subject = self._proactive_message_parts(message)
+            texts[message.id] = "%s\n%s" % (body, subject) if subject else body
+            need_texts[message.id] = (body, own_subject)
             self._proactive_record_inbound(message)
         self.write({"proactive_last_message_id": messages[-1].id})
-        return InboundBatch(messages=messages, real_messages=real_messages, texts=texts)
+        return InboundBatch(
+            messages=messages, real_messages=real_messages, texts=texts, need_texts=need_texts
+        )
 
     def _proactive_inbound_step_failed(self, step, method_name, error):
         """Log a failed phase with the lead's id and leave it on the lead."""
@@ -175,7 +184,9 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     def _proactive_inbound_qualify(self, batch):
         for message in batch.real_messages:
-            self._proactive_read_message(message, batch.texts[message.id])
+            self._proactive_read_message(
+                message, batch.texts[message.id], batch.need_texts.get(message.id)
+            )
 
     def _proactive_inbound_run_message_hooks(self, batch):
         for message in batch.real_messages:

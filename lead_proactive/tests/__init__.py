@@ -13,3 +13,5 @@ from . import test_lead_inbound_rules
 from . import test_lead_followup_control
 from . import test_rollout_checklist
 from . import test_rollout_tour
+from . import test_lead_listing
+from . import test_lead_mail_body

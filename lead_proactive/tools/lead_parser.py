@@ -1348,6 +1348,17 @@ _ABBREVIATIONS = frozenset({
 })
 
 
+def extract_need(text: str) -> str | None:
+    """Return the sentence of ``text`` that best states the request, or None.
+
+    Used on its own when the need must come from part of a message only,
+    such as its body without the subject.
+    """
+    if not text or not text.strip():
+        return None
+    return _extract_need(_normalize(text))
+
+
 def _extract_need(text: str) -> str | None:
     """Return the sentence that best states the request, or None.
 
@@ -1358,7 +1369,7 @@ def _extract_need(text: str) -> str | None:
     """
     best, best_score = None, 0
     for sentence in _split_sentences(text):
-        sentence = _GREETING.sub('', sentence).strip()
+        sentence = _GREETING.sub('', _strip_quotes(sentence)).strip()
         strong_words = len(_NEED_STRONG.findall(sentence))
         score = 2 * strong_words + len(_NEED_WEAK.findall(sentence))
         if score > best_score:
@@ -1369,6 +1380,19 @@ def _extract_need(text: str) -> str | None:
     if len(best) > NEED_MAX_LENGTH:
         best = best[:NEED_MAX_LENGTH - 1].rsplit(' ', 1)[0].rstrip(',;:') + '…'
     return best
+
+
+def _strip_quotes(sentence: str) -> str:
+    """Remove the quotes around a quoted message ("Hi, can you ...?").
+
+    A sentence of a quoted message may hold only its opening or its closing
+    quote, which goes too.
+    """
+    if sentence.count('"') == 1:
+        return sentence.strip('"').strip()
+    if len(sentence) > 2 and sentence[0] == '"' and sentence[-1] == '"':
+        return sentence[1:-1].strip()
+    return sentence
 
 
 def _split_sentences(text: str) -> list[str]:

@@ -68,6 +68,9 @@ class LeadContact:
     # Every "Label: value" field read from a form or platform notification,
     # keyed by the label as written. Empty for other emails.
     fields: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Title of the ad or listing the person wrote about (a Craigslist
+    # posting, a marketplace item). It names the item, not the request.
+    listing_title: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +105,9 @@ class SourcePatterns:
     # Whether the body is a form of "Label: value" fields. Otherwise it is
     # the person's own text, kept whole, and only a "Phone:" line is read.
     reads_form_fields: bool = False
+    # Whether the notifications name a listing of the business (an item for
+    # sale or a service ad) that the person writes about.
+    names_listings: bool = False
 
 
 def _patterns(*expressions: str) -> tuple[re.Pattern, ...]:
@@ -129,6 +135,23 @@ GENERIC_FOOTER_STARTS = _patterns(
     r"^(?:©|\(c\)) ?\d{4}\b",
     r"^copyright\b",
 )
+# Reply and forward prefixes of a subject, possibly repeated ("Re: Fwd: ").
+REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|sv|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+# Marketplace wording that names the listing, in its 'title' group:
+# 'about your listing "Oak table"', 'about your listing: Oak table',
+# 'made an offer on Oak table', 'sent you a message about Oak table'.
+LISTING_TITLE_PATTERNS = _patterns(
+    r"\babout (?:your |the |this )?(?:(?:listing|item|post|ad)\s*:?\s*)?"
+    r"[\"\u201c](?P<title>[^\"\u201d]{2,150})[\"\u201d]",
+    r"\b(?:about|on|for|in) (?:your |the |this )?(?:listing|item|post|ad)\s*[:\-\u2013]\s*"
+    r"(?P<title>.{2,150}?)[.!]?$",
+    r"\bis interested in (?:your |the )?(?:listing|item)\s*[:\-\u2013]\s*(?P<title>.{2,150}?)[.!]?$",
+    r"\b(?:made an offer|sent you an offer|made you an offer) (?:on|for) "
+    r"(?P<title>.{2,150}?)[.!]?$",
+    r"\b(?:sent you a message|messaged you|new message from .+?) "
+    r"(?:about|re:) (?!(?:your|the|this) (?:listing|item|post|ad)[.!]?$)"
+    r"(?P<title>.{2,150}?)[.!]?$",
+)
 
 CRAIGSLIST = SourcePatterns(
     source="craigslist",
@@ -143,6 +166,7 @@ CRAIGSLIST = SourcePatterns(
 )
 
 FACEBOOK_MARKETPLACE = SourcePatterns(
+    names_listings=True,
     source="facebook_marketplace",
     channel=CHANNEL_MARKETPLACE_CHAT,
     sender_domains=("facebookmail.com", "facebook.com"),
@@ -177,6 +201,7 @@ FACEBOOK_MARKETPLACE = SourcePatterns(
 )
 
 OFFERUP = SourcePatterns(
+    names_listings=True,
     source="offerup",
     channel=CHANNEL_MARKETPLACE_CHAT,
     sender_domains=("offerup.com", "offerupnow.com"),
@@ -453,7 +478,7 @@ def identify_contact(
 
     domain_source = _match_domain_source(from_address)
     if domain_source is CRAIGSLIST:
-        return _craigslist_contact(from_name, from_address, text)
+        return _craigslist_contact(from_name, from_address, subject, text)
     if domain_source is not None:
         return _notifier_contact(
             domain_source, (reply_name, reply_address), subject, text, headers
@@ -549,7 +574,7 @@ def _lead_id_header(headers) -> str | None:
     return None
 
 
-def _craigslist_contact(from_name, from_address, text) -> LeadContact:
+def _craigslist_contact(from_name, from_address, subject, text) -> LeadContact:
     """Build the contact of a Craigslist relay reply.
 
     The relay address forwards to the person while the posting is live, so
@@ -580,7 +605,24 @@ def _craigslist_contact(from_name, from_address, text) -> LeadContact:
         message=message,
         external_id=external_id,
         is_notifier=False,
+        # The relay keeps the posting's title as the subject of the reply.
+        listing_title=strip_reply_prefix(subject) or None,
     )
+
+
+def strip_reply_prefix(subject: str) -> str:
+    """Return the subject without its "Re:" and "Fwd:" prefixes."""
+    return REPLY_PREFIX.sub("", subject or "").strip()
+
+
+def _listing_title(subject, lines) -> str | None:
+    """Return the listing title named by a marketplace subject or body line."""
+    for line in [strip_reply_prefix(subject)] + [line.strip() for line in lines]:
+        for pattern in LISTING_TITLE_PATTERNS:
+            match = pattern.search(line)
+            if match:
+                return match.group("title").strip(" \"'\u201c\u201d")
+    return None
 
 
 def _plain_contact(sender, reply_to, text) -> LeadContact:
@@ -642,6 +684,9 @@ def _notifier_contact(patterns, reply_to, subject, text, headers) -> LeadContact
         external_id=_notifier_external_id(patterns, fields, text, headers),
         is_notifier=True,
         fields={field.label: field.value for field in fields if field.value},
+        listing_title=(
+            _listing_title(subject, text.split("\n")) if patterns.names_listings else None
+        ),
     )
 
 

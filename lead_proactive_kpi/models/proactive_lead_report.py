@@ -64,7 +64,12 @@ class ProactiveLeadReport(models.Model):
         help="Monday of the week the lead arrived in, in the time zone of the "
         "lead's company (UTC for leads without a company).",
     )
-    source_id = fields.Many2one("utm.source", string="Source", readonly=True)
+    source_id = fields.Many2one(
+        "utm.source",
+        string="Source",
+        readonly=True,
+        help="The lead's source; leads without one show as Unknown source.",
+    )
     medium_id = fields.Many2one("utm.medium", string="Medium", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -243,7 +248,7 @@ class ProactiveLeadReport(models.Model):
                 lead.type AS lead_type,
                 %(arrival)s AS arrival_date,
                 lead.proactive_arrival_week AS week,
-                lead.source_id,
+                %(source)s AS source_id,
                 lead.medium_id,
                 lead.team_id,
                 lead.user_id,
@@ -274,6 +279,7 @@ class ProactiveLeadReport(models.Model):
             ) touches ON TRUE
             """,
             arrival=arrival,
+            source=kpi_sql.source("lead"),
             answered=answered,
             counts=counts,
             rates=rates,

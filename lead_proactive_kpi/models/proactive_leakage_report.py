@@ -107,7 +107,7 @@ class ProactiveLeakageReport(models.Model):
                        lead.user_id,
                        lead.team_id,
                        lead.company_id,
-                       lead.source_id,
+                       %(source)s AS source_id,
                        lead.stage_id,
                        %(arrival)s AS arrival_date,
                        %(since)s AS since,
@@ -122,6 +122,7 @@ class ProactiveLeakageReport(models.Model):
                 rank=rank,
                 category=category,
                 arrival=kpi_sql.arrival("lead"),
+                source=kpi_sql.source("lead"),
                 since=since,
                 now=self._now(),
                 condition=condition,
@@ -178,17 +179,23 @@ class ProactiveLeakageReport(models.Model):
         return condition, deadline
 
     def _no_next_step(self):
+        """Qualified leads with no planned activity for longer than the grace
+        period, so a lead being worked right after qualification is left out."""
+        since = SQL(
+            "COALESCE(lead.date_last_stage_update, %s)", kpi_sql.arrival("lead")
+        )
         condition = SQL(
             """(%s AND stage.proactive_milestone IN ('qualified', 'options_sent')
+                AND %s <= %s - %s * interval '1 minute'
                 AND NOT EXISTS (
                     SELECT 1 FROM mail_activity activity
                      WHERE activity.res_model = 'crm.lead'
                        AND activity.res_id = lead.id
                        AND activity.active))""",
             self._open_lead(),
-        )
-        since = SQL(
-            "COALESCE(lead.date_last_stage_update, %s)", kpi_sql.arrival("lead")
+            since,
+            self._now(),
+            kpi_sql.no_next_step_grace_minutes(),
         )
         return condition, since
 

@@ -7,3 +7,6 @@ from . import test_weekly_report
 from . import test_digest
 from . import test_kpi_tour
 from . import test_kpi_rollout
+from . import test_leakage_grace
+from . import test_unknown_source
+from . import test_kpi_graph

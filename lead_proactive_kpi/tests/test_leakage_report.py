@@ -34,6 +34,8 @@ class TestLeakageReport(ProactiveKpiCase):
         cls.lead_qualified_idle = cls._create_lead(
             "Qualified idle", minutes(90), 30, stage=cls.stage_qualified
         )
+        # Qualified an hour ago: past the grace period for a next step.
+        cls.lead_qualified_idle.date_last_stage_update = minutes(60)
         cls.lead_qualified_planned = cls._create_lead(
             "Qualified planned", minutes(90), 30, stage=cls.stage_qualified
         )

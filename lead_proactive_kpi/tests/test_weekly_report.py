@@ -9,6 +9,12 @@ from .common import WEEK, ProactiveKpiCase
 
 @tagged("lead_proactive_kpi")
 class TestWeeklyReport(ProactiveKpiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Qualified an hour ago: past the leakage grace period for a next step.
+        cls.lead_recovered.date_last_stage_update = cls.env.cr.now() - datetime.timedelta(hours=1)
+
     def _report(self, **values):
         report = self.env["proactive.weekly.report"].create(
             {"company_id": self.company_chicago.id, "week": WEEK}

@@ -5,6 +5,13 @@ from odoo.tools import SQL
 
 TARGET_PARAM = "lead_proactive_kpi.first_reply_target_minutes"
 DEFAULT_TARGET_MINUTES = 5.0
+# Minutes a qualified lead may wait for a next step (a planned activity)
+# before the leakage report lists it. The default is the target of the
+# default "qualified follow-up" SLA policy.
+NO_NEXT_STEP_GRACE_PARAM = "lead_proactive_kpi.no_next_step_grace_minutes"
+DEFAULT_NO_NEXT_STEP_GRACE_MINUTES = 15.0
+# Source shown in the reports for leads that have none.
+UNKNOWN_SOURCE_XMLID = "lead_proactive_kpi.utm_source_unknown"
 
 # Milestones at or past "qualified" and at or past "booked", in the order of
 # crm.stage.proactive_milestone.
@@ -21,14 +28,40 @@ def first_reply_target_minutes():
     """
     # NOTE: once SLA policies exist, the per-lead first-reply target could come
     # from them; this global parameter is what the KPI views use meanwhile.
+    return number_param(TARGET_PARAM, DEFAULT_TARGET_MINUTES)
+
+
+def no_next_step_grace_minutes():
+    """Return the minutes a qualified lead may go without a planned activity
+    before the leakage report lists it, read when the query runs."""
+    return number_param(NO_NEXT_STEP_GRACE_PARAM, DEFAULT_NO_NEXT_STEP_GRACE_MINUTES)
+
+
+def number_param(key, default):
+    """Return the system parameter ``key`` as a number, or ``default`` when it
+    is missing or not a plain non-negative number."""
     return SQL(
         """COALESCE((
             SELECT CASE WHEN value ~ '^\\s*[0-9]+(\\.[0-9]+)?\\s*$'
                         THEN trim(value)::numeric END
               FROM ir_config_parameter
              WHERE key = %s), %s)""",
-        TARGET_PARAM,
-        DEFAULT_TARGET_MINUTES,
+        key,
+        default,
+    )
+
+
+def source(alias):
+    """Return the lead's utm.source id, or the "Unknown source" record's for a
+    lead without one, so that reports group such leads under a name."""
+    module, name = UNKNOWN_SOURCE_XMLID.split(".")
+    return SQL(
+        """COALESCE(%s, (
+            SELECT res_id FROM ir_model_data
+             WHERE module = %s AND name = %s AND model = 'utm.source'))""",
+        SQL.identifier(alias, "source_id"),
+        module,
+        name,
     )
 
 
