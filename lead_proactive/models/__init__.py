@@ -18,3 +18,6 @@ from . import crm_team_routing
 from . import crm_lead_routing
 from . import proactive_sla_policy
 from . import crm_lead_sla
+from . import proactive_intake_source
+from . import proactive_intake_event
+from . import crm_lead_intake

@@ -7,3 +7,6 @@ from . import test_lead_followup
 from . import test_lead_routing
 from . import test_lead_sla
 from . import test_lead_tour
+from . import test_intake_adapters
+from . import test_intake_webhook
+from . import test_intake_concurrency
