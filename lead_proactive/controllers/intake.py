@@ -30,8 +30,8 @@ from ..tools.rate_limited_log import RateLimitedLogger
 
 _logger = logging.getLogger(__name__)
 
-# The largest request body accepted. A single lead is a few kilobytes; a
-# Google Local Services batch of 100 leads stays under 100 KB.
+# The largest request body accepted. By estimate, a single lead is a few
+# kilobytes and a Google Local Services batch of 100 leads under 100 KB.
 MAX_REQUEST_BYTES = 256 * 1024
 JSON_MIMETYPES = ("application/json",)
 
@@ -58,7 +58,7 @@ class IntakeController(http.Controller):
         if not tokens:
             return self._reject(source_id, 401, "Missing token.", "no credentials")
         if not source or not any(source._check_token(token) for token in tokens):
-            # Unknown and archived sources get the same answer as a wrong token.
+            # Unknown and archived sources get the same response as a wrong token.
             return self._reject(source_id, 403, "Invalid token.", "invalid token")
         source = source.with_company(source.company_id)
         env = source.env
@@ -139,7 +139,7 @@ class IntakeController(http.Controller):
     # Helpers
     # ------------------------------------------------------------
     def _receive_lead(self, source, data, remote):
-        """Create, extend or skip the lead of ``data``; return its result."""
+        """Create, extend or skip the lead of ``data`` and return its result."""
         Event = source.env["proactive.intake.event"]
         Lead = source.env["crm.lead"]
         content_hash = Event._content_hash("%s\n%s" % (data.request_id or "", data.message))
@@ -209,7 +209,8 @@ class IntakeController(http.Controller):
             query_token = request.httprequest.args.get("token", "").strip()
             if query_token:
                 tokens.append(query_token)
-        # A token never exceeds a few hundred characters.
+        # Generated tokens have 43 characters and Angi API keys at most 160, so
+        # longer values are ignored.
         return [token for token in tokens if len(token) <= 512][:4]
 
     def _reject_too_large(self, source_id):
