@@ -2,10 +2,10 @@
 """Leads from the lead-source webhooks (Thumbtack, Google Local Services,
 Angi, Yelp, generic JSON).
 
-A webhook lead takes the email route: the lead is created, then the
-person's text is posted on its chatter as an incoming email from the lead,
-which runs the ``on_message_received`` automation (guard, instant reply,
-qualification, routing, follow-ups and SLA) exactly as the mail gateway does.
+A webhook lead takes the email route. The lead is created, then the
+person's text is posted on its chatter as an incoming email from the lead.
+That post runs the ``on_message_received`` automation (guard, instant reply,
+qualification, routing, follow-ups and SLA) as a gateway email does.
 """
 
 import datetime

@@ -22,7 +22,7 @@ ADAPTER_UTM_SOURCES = {
     "yelp": "lead_proactive.utm_source_yelp",
     "generic": "lead_proactive.utm_source_website",
 }
-# Platforms whose people are answered in the platform's own inbox.
+# Platforms whose customers get their replies in the platform's own inbox.
 PLATFORM_REPLY_ADAPTERS = ("thumbtack", "yelp")
 # Yelp registers a bare URL: no header can carry the token.
 URL_TOKEN_ADAPTERS = ("yelp",)

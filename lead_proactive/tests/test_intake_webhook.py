@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 
 from ..controllers import intake
 from .common import ProactiveCase
-from .test_intake_adapters import GENERIC_LEAD, load_sample
+from .test_intake_adapters import GENERIC_LEAD, YELP_WEBHOOK, load_sample
 
 CONTROLLER_LOGGER = "odoo.addons.lead_proactive.controllers.intake"
 
@@ -294,3 +294,38 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         # The batch again changes nothing.
         again = self.post(source, sample, token=token)
         self.assertEqual([r["status"] for r in again.json()["results"]], ["duplicate", "duplicate"])
+
+    def test_yelp_events_on_one_lead(self):
+        source = self.Source.create({"name": "Yelp", "adapter": "yelp", "team_id": self.team.id})
+        token = self._generate_token(source)
+        url = "/lead_proactive/intake/%s?token=%s" % (source.id, token)
+        headers = {"Content-Type": "application/json"}
+        first = self.url_open(url, data=json.dumps(YELP_WEBHOOK), headers=headers)
+        self.assertEqual(first.status_code, 200, first.text)
+        self.assertEqual(first.json()["status"], "created")
+        lead = self.env["crm.lead"].browse(first.json()["lead_id"])
+        self.assertEqual(lead.proactive_channel, "marketplace_chat")
+        self.assertEqual(lead.source_id, self.env.ref("lead_proactive.utm_source_yelp"))
+        self.assertEqual(str(lead.proactive_arrival_date), "2022-06-09 09:41:13")
+        self.assertTrue(lead.proactive_touch_ids.filtered(lambda t: t.step == 0).activity_id)
+
+        again = self.url_open(url, data=json.dumps(YELP_WEBHOOK), headers=headers)
+        self.assertEqual(again.json()["status"], "duplicate")
+        later = copy.deepcopy(YELP_WEBHOOK)
+        later["data"]["updates"][0]["event_id"] = "SecondEventId0000000000"
+        response = self.url_open(url, data=json.dumps(later), headers=headers)
+        self.assertEqual(response.json()["status"], "appended")
+        self.assertEqual(response.json()["lead_id"], lead.id)
+        # An event without text is a note: it is not read as the lead replying.
+        inbound = lead.message_ids.filtered(lambda m: m.message_type == "email")
+        self.assertEqual(len(inbound), 1)
+        self.assertFalse(lead.proactive_replied)
+        self.assertIn("new activity", lead.message_ids[0].body)
+
+    def test_salesman_reads_source_counters(self):
+        with self.mock_mail_gateway():
+            self.post(self.generic, GENERIC_LEAD, token=self.generic_token)
+        source = self.generic.with_user(self.user_salesman)
+        self.assertEqual(source.lead_count, 1)
+        self.assertTrue(source.last_received_date)
+        self.assertFalse(source.token_hint is False)

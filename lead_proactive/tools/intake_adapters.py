@@ -14,9 +14,9 @@ Field names per platform and where they come from:
   ``customer`` block is not in the public page; its names are assumed.
 - Google Local Services: the Google Ads API ``LocalServicesLead`` resource
   (``id``, ``contact_details``, ``lead_type``, ``creation_date_time`` in the
-  Ads account's time zone with no offset), in snake_case as the client
-  libraries return it or camelCase as the REST API does, alone or as
-  ``{"leads": [...], "account_time_zone": ...}``. Google does not push these
+  Ads account's time zone with no offset). It is read in snake_case, as the
+  client libraries return it, or in camelCase, as the REST API does. It may
+  come alone or as ``{"leads": [...], "account_time_zone": ...}``. Google does not push these
   leads: a script or an integration tool forwards them.
 - Angi: the Angi Lead Integration API / HomeAdvisor JSON lead feed
   (``name``, ``firstName``, ``lastName``, ``primaryPhone``, ``email``,
@@ -107,13 +107,12 @@ class IntakeLead:
     details: list = dataclasses.field(default_factory=list)
     # When the platform created the lead, aware (UTC or the account's zone).
     created: datetime.datetime | None = None
-    # Time zone of the person, when the payload tells it.
+    # Time zone of the person, when the payload contains one.
     tz: str | None = None
-    # Whether ``message`` holds the person's own words. A phone-call lead or
-    # a bare notification does not, so its text is a summary.
+    # Whether ``message`` contains the person's own words. For a phone-call
+    # lead or a bare notification it is a summary instead.
     has_text: bool = True
-    # Where the platform says to reply: 'platform' when the person can only
-    # be reached in the platform's inbox.
+    # 'platform' when the person can only be reached in the platform's inbox.
     reply_channel: str | None = None
     # Whether ``email`` is a temporary relay address of the platform.
     relay_email: bool = False

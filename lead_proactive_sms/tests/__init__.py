@@ -6,3 +6,4 @@ from . import test_sending_hours
 from . import test_sms_webhook
 from . import test_sms_flow
 from . import test_sms_inbound_concurrency
+from . import test_intake_sms
