@@ -84,6 +84,10 @@ class IntakeController(http.Controller):
         text = raw.decode("utf-8", errors="replace")
         try:
             payload = json.loads(raw.decode("utf-8"))
+        except RecursionError:
+            message = "Invalid JSON: nested too deeply."
+            Event._log(source, "rejected", error=message, payload=text, remote_addr=remote)
+            return self._reject(source_id, 400, message, "invalid JSON")
         except (UnicodeDecodeError, ValueError) as error:
             message = "Invalid JSON: %s." % error
             Event._log(source, "rejected", error=message, payload=text, remote_addr=remote)
@@ -101,10 +105,11 @@ class IntakeController(http.Controller):
                 payload=text,
                 remote_addr=remote,
             )
-            return self._reject(
-                source_id, 400, "Invalid %s: %s." % (error.field, error.message)
-                if error.field else error.message, "invalid payload", field=error.field,
-            )
+            if error.field:
+                message = "Invalid %s: %s." % (error.field, error.message)
+            else:
+                message = "Invalid payload: %s." % error.message
+            return self._reject(source_id, 400, message, "invalid payload", field=error.field)
 
         # 4. One lead per platform lead id, each in its own savepoint.
         results = []
@@ -112,6 +117,8 @@ class IntakeController(http.Controller):
             try:
                 with env.cr.savepoint():
                     results.append(self._receive_lead(source, data, remote))
+            # NOTE: leads of a batch stored before a failing one stay stored,
+            # and the platform's retry finds them as duplicates.
             except Exception as error:  # noqa: BLE001 - logged, answered with 500
                 if Event._is_retryable(error):
                     raise  # Odoo's HTTP layer retries the whole request
@@ -127,7 +134,7 @@ class IntakeController(http.Controller):
                     remote_addr=remote,
                 )
                 return self._json(
-                    {"error": "The lead could not be stored; retry later.", "field": None},
+                    {"error": "The lead could not be stored. Retry later.", "field": None},
                     status=500,
                 )
         body = {"results": results}

@@ -110,7 +110,7 @@ class TestIntakeConcurrency(TransactionCase):
             self.assertEqual(self._deliver(self._env(cr)), "created")
         results = self._run_concurrently("known")
         # The second delivery cannot read the key before the first one's
-        # appended message, so it is retried and then sees it.
+        # appended message, so it is retried and then reads it.
         self.assertTrue(results.get("serialization_failure"))
         self.assertEqual(results["outcome"], "known")
         self.assertEqual(self._key_rows(), [(3,)])

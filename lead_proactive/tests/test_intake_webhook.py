@@ -146,6 +146,13 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         self.assertEqual(response.json()["field"], "customer.phone")
 
     @mute_logger(CONTROLLER_LOGGER)
+    def test_deeply_nested_json_400(self):
+        raw = "[" * 100000 + "]" * 100000
+        response = self.post(self.generic, None, token=self.generic_token, raw=raw)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Invalid JSON", response.json()["error"])
+
+    @mute_logger(CONTROLLER_LOGGER)
     def test_wrong_content_type_415(self):
         response = self.post(
             self.generic, GENERIC_LEAD, token=self.generic_token,
@@ -267,7 +274,7 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         self.assertIn("$95/hour", lead.description)
         self.assertIn("Stairs: 3rd floor, no elevator", lead.description)
         self.assertEqual(lead.stage_id, self.stage_qualified)
-        # Thumbtack leads are answered in Thumbtack's inbox.
+        # Thumbtack leads get their reply in Thumbtack's inbox.
         self.assertEqual(lead.proactive_channel, "marketplace_chat")
         touch = lead.proactive_touch_ids.filtered(lambda t: t.step == 0)
         self.assertEqual(touch.channel, "assisted")
