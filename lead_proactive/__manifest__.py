@@ -35,6 +35,8 @@
         "views/crm_lead_followup_views.xml",
         "views/crm_lead_sla_views.xml",
         "views/proactive_sla_policy_views.xml",
+        "data/proactive_intake_data.xml",
+        "views/proactive_intake_views.xml",
         "views/lead_proactive_menus.xml",
         "data/proactive_routing_data.xml",
         "data/proactive_intent_signal_data.xml",

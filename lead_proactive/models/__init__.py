@@ -29,3 +29,6 @@ from . import crm_lead_inbound
 from . import proactive_rollout_item
 from . import res_config_settings
 from . import crm_lead_mail_body
+from . import proactive_intake_source
+from . import proactive_intake_event
+from . import crm_lead_intake

@@ -15,3 +15,6 @@ from . import test_rollout_checklist
 from . import test_rollout_tour
 from . import test_lead_listing
 from . import test_lead_mail_body
+from . import test_intake_adapters
+from . import test_intake_webhook
+from . import test_intake_concurrency

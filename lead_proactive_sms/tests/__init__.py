@@ -9,3 +9,4 @@ from . import test_sms_inbound_concurrency
 from . import test_sms_booking
 from . import test_sms_inbound_rules
 from . import test_sms_rollout
+from . import test_intake_sms
