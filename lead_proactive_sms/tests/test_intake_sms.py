@@ -27,6 +27,8 @@ class TestIntakeSms(ProactiveSmsCase):
         [data] = parse_payload("generic", PHONE_ONLY_LEAD)
         with self.mock_datetime_and_now(DAYTIME), self.mockSMSGateway():
             lead, _message = self.env["crm.lead"]._proactive_intake_create_lead(source, data)
+            # The webhook's request commits here, which sends the queued text.
+            self.run_after_commit()
         return lead
 
     def test_phone_only_lead_gets_sms_reply(self):
