@@ -3,6 +3,9 @@
 Run inside ``odoo shell`` by bench/run.sh, once on a database with only
 ``crm`` and once on a database with the suite, with the same generated
 emails. Prints one JSON line: the per-message times in seconds.
+
+The senders' addresses contain BENCH_RUN, so a second run on the same
+database creates new leads instead of finding the first run's leads.
 """
 
 import json
@@ -11,7 +14,7 @@ import statistics
 import time
 
 COUNT = int(os.environ.get("BENCH_EMAILS", "500"))
-EMAIL = """From: Bench Person {n} <bench.person{n}@example.net>
+EMAIL = """From: Bench Person {n} <bench.person{n}.{run}@example.net>
 To: leads@bench.example.com
 Subject: Quote request {n}
 Message-ID: <bench-{run}-{n}@example.net>
