@@ -39,13 +39,17 @@ env.cr.commit()
 
 run = os.environ.get("BENCH_RUN", "run")
 timings = []
+# CPU time of this process (PostgreSQL's work excluded): less disturbed than
+# the wall-clock time when other jobs share the machine's cores.
+cpu_timings = []
 Thread = env["mail.thread"].sudo()
 for n in range(COUNT):
     raw = EMAIL.format(n=n, z=n % 100, run=run).encode()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     Thread.message_process(False, raw)
     env.cr.commit()
     timings.append(time.perf_counter() - start)
+    cpu_timings.append(time.process_time() - cpu_start)
 
 leads = env["crm.lead"].search_count([("email_from", "like", "bench.person")])
 print("BENCH_RESULT " + json.dumps({
@@ -54,4 +58,5 @@ print("BENCH_RESULT " + json.dumps({
     "median": statistics.median(timings),
     "mean": statistics.fmean(timings),
     "p95": statistics.quantiles(timings, n=20)[-1],
+    "cpu_median": statistics.median(cpu_timings),
 }))

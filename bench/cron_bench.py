@@ -434,12 +434,16 @@ def main():
                     "\n".join(results["plans"])
                 )
                 all_results.append(results)
-            header = describe(env, args)
+                # Written after each size, so that a long run interrupted at
+                # the largest size keeps the smaller ones.
+                table = format_results(
+                    describe(env, args), all_results,
+                    os.path.relpath(plans_folder, PROJECT_ROOT),
+                )
+                write_page(args.output, table)
     finally:
         controller.stop()
-    table = format_results(header, all_results, os.path.relpath(plans_folder, PROJECT_ROOT))
     print(table)
-    write_page(args.output, table)
     log("results written to %s", args.output)
 
 
