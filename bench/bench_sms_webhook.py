@@ -3,9 +3,9 @@
 Usage: python bench_sms_webhook.py URL TOKEN STUB_PORT COUNT
 
 Posts COUNT signed requests with new MessageSids to URL (Odoo's
-/lead_sms/twilio/inbound), one after the other, then posts the same COUNT
-requests again (Twilio's duplicate delivery), and prints one JSON line with
-the requests per second and the latency percentiles of each path.
+/lead_sms/twilio/inbound), one after the other. Then it posts the same COUNT
+requests again, as Twilio does when it retries a delivery. Prints one JSON
+line with the requests per second and the latency percentiles of each path.
 
 It also runs the local IAP stub on 127.0.0.1:STUB_PORT that the server's
 ``sms.endpoint`` points at (see sms_setup.py): the stub accepts every text
@@ -29,8 +29,8 @@ import requests
 
 
 class IapStub(http.server.ThreadingHTTPServer):
-    """Answer Odoo's IAP JSON-RPC calls on 127.0.0.1: every text sent to
-    /api/sms/3/send succeeds. Other calls get an empty result."""
+    """Stub of Odoo's IAP JSON-RPC service on 127.0.0.1. Every text sent
+    to /api/sms/3/send succeeds, and other calls get an empty result."""
 
     daemon_threads = True
 
@@ -104,7 +104,10 @@ def post_all(session, url, token, requests_params):
         response = session.post(url, data=params, headers=headers, timeout=60)
         latencies.append(time.perf_counter() - before)
         if response.status_code != 200:
-            raise SystemExit("webhook answered %s: %s" % (response.status_code, response.text[:200]))
+            raise SystemExit(
+                "the webhook returned HTTP %s for MessageSid %s: %s"
+                % (response.status_code, params["MessageSid"], response.text[:200])
+            )
     elapsed = time.perf_counter() - started
     return {
         "requests": len(latencies),

@@ -83,7 +83,7 @@ inbound_run() {
 }
 
 # Start Odoo on the suite's database on 127.0.0.1:$http_port, extra options
-# appended, and wait until it answers.
+# appended, and wait until /web/health responds.
 start_server() {
     # shellcheck disable=SC2046
     $(odoo_cmd) -d "${prefix}_suite" --db-filter="^${prefix}_suite\$" --http-port="$http_port" \

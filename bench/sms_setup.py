@@ -5,10 +5,11 @@ Run inside ``odoo shell`` by bench/run.sh. Reads BENCH_SMS_TOKEN,
 BENCH_SMS_STUB_URL (the local IAP stub) and BENCH_SMS_BASE_URL from the
 environment.
 
-Outbound texts stay on the machine: the company keeps Odoo's default SMS
-provider (IAP, not Twilio), and the ``sms.endpoint`` and ``iap.endpoint``
-system parameters point at the stub on 127.0.0.1, so Odoo's SMS and IAP
-clients call the stub instead of Odoo's servers. The Twilio auth token is
+Outbound texts stay on the machine. The company keeps Odoo's default SMS
+provider (IAP, not Twilio), so the Twilio client never runs. The
+``sms.endpoint`` and ``iap.endpoint`` system parameters point at the stub on
+127.0.0.1, so Odoo's SMS and IAP clients call the stub instead of Odoo's
+servers. The Twilio auth token is
 only used to check the webhook's request signatures.
 """
 
