@@ -8,9 +8,9 @@ requests again, as Twilio does when it retries a delivery. Prints one JSON
 line with the requests per second and the latency percentiles of each path.
 
 It also runs the local IAP stub on 127.0.0.1:STUB_PORT that the server's
-``sms.endpoint`` points at (see sms_setup.py): the stub accepts every text
-as sent and counts them, so the run checks that each new message got its
-instant reply and that no duplicate got a second one. Started by
+``sms.endpoint`` points at (see sms_setup.py). The stub accepts every text
+as sent and counts them. The result therefore shows whether each new message
+got its instant reply and whether a duplicate got a second one. Started by
 bench/run.sh.
 """
 
