@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import functools
 import logging
 import re
 import zoneinfo
@@ -178,7 +179,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _tz_get(self):
-        return [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+        return list(_time_zone_selection())
 
     @api.depends("proactive_touch_ids")
     def _compute_proactive_touch_count(self):
@@ -623,3 +624,14 @@ class CrmLead(models.Model):
                     ),
                 }
             )
+
+
+@functools.cache
+def _time_zone_selection():
+    """Return the (name, name) pairs of the installed time zones, sorted.
+
+    zoneinfo.available_timezones() walks the tz database's folder on each
+    call, and fields_get (which the mail gateway calls for every new lead)
+    reads this selection, so the list is built once per process.
+    """
+    return tuple((tz, tz) for tz in sorted(zoneinfo.available_timezones()))
