@@ -24,7 +24,10 @@ Each clock is kept as a ``proactive.sla.record``. Reaching a later milestone
 starts that milestone's SLA in place of the current one: a replaced clock past
 its deadline is recorded as breached, one still within its deadline as
 cancelled (superseded), because moving the lead on is not an answer to it.
-Closing the lead (won, lost or archived) stops a running SLA in the same way.
+One exception: a lead qualified while its first reply is still due keeps
+that clock, and its qualified follow-up clock starts when the first reply is
+sent. Closing the lead (won, lost or archived) stops a running SLA in the
+same way.
 Editing a policy recomputes the running clocks it governs. The status changes
 only in these code paths and in the SLA cron, which marks due leads at risk,
 then breached, and escalates each breach once.
@@ -218,6 +221,15 @@ class CrmLead(models.Model):
                 and lead.active
                 and lead.won_status == "pending"
             )
+            if milestone == "qualified":
+                # A lead qualified by its first message still waits for its
+                # first reply: that clock keeps running, and the follow-up
+                # clock starts once the reply is made (see _sla_mark_met).
+                leads = leads.filtered(
+                    lambda lead: not (
+                        lead.sla_target == "first_reply" and lead.sla_status in SLA_RUNNING
+                    )
+                )
             if leads:
                 leads._sla_start(target, dict.fromkeys(leads.ids, now))
 
@@ -329,7 +341,19 @@ class CrmLead(models.Model):
         records.filtered(lambda record: record.status == "breached" and not record.met_date).write(
             {"met_date": when}
         )
+        first_replies = leads.filtered(lambda lead: lead.sla_target == "first_reply")
         leads.sudo().write({"sla_status": "met", "sla_met_date": when})
+        if targets is not None:
+            # An automated or recorded first reply to a lead already
+            # qualified starts the follow-up clock that waited for it. A
+            # person's message (no ``targets``) is that follow-up itself.
+            waiting = first_replies.filtered(
+                lambda lead: lead.stage_id.proactive_milestone == "qualified"
+                and lead.active
+                and lead.won_status == "pending"
+            )
+            if waiting:
+                waiting._sla_start("qualified_followup", dict.fromkeys(waiting.ids, when))
 
     def _sla_stop_closed(self):
         """Stop the SLA of leads that were just won, lost or archived,
@@ -535,8 +559,12 @@ class CrmLead(models.Model):
         the lead that notifies them."""
         self.ensure_one()
         user = self._sla_escalation_user()
-        # The texts are for the user the breach goes to: their language.
-        lead = self.sudo().with_context(lang=self._sla_user_lang(user))
+        # The texts are for the user the breach goes to: their language. The
+        # notification emails go through the mail queue, which the cron wakes
+        # once per run, rather than one SMTP session per breach inside it.
+        lead = self.sudo().with_context(
+            lang=self._sla_user_lang(user), mail_notify_force_send=False
+        )
         targets = dict(self._fields["sla_target"]._description_selection(lead.env))
         target = targets.get(self.sla_target, "")
         deadline = self._sla_format_datetime(self.sla_deadline, user)
@@ -610,6 +638,8 @@ class CrmLead(models.Model):
             totals["breached"],
             totals["failed"],
         )
+        if totals["breached"]:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         # Triggers set when the clocks started may be gone or earlier than
         # a due date that a policy edit moved: wake up at the next one.
         self._sla_schedule_check([self._sla_next_due_date()])

@@ -688,8 +688,11 @@ class TestLeadSla(SlaCase):
         # Qualified follow-up measures a person's contact: the automation's
         # script, although authored by the salesperson, leaves it running.
         lead = self.create_lead(user_id=self.user_salesman.id)
+        with self.mock_datetime_and_now(self.at(1)):
+            lead._proactive_record_first_response(self.at(1))
         with self.mock_datetime_and_now(self.at(2)):
             lead.stage_id = self.stage_qualified
+        self.assertEqual(lead.sla_target, "qualified_followup")
         template = self.env.ref("lead_proactive.mail_template_instant_reply")
         with self.mock_datetime_and_now(self.at(4)), self.mock_mail_gateway():
             lead._proactive_post_script(template)

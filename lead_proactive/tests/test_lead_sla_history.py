@@ -46,17 +46,17 @@ class TestLeadSlaHistory(SlaCase):
 
     def test_later_milestone_records_unflagged_breach(self):
         # The deadline passed but the cron has not run yet when the lead is
-        # qualified: the first-reply clock is recorded as breached anyway.
+        # booked: the first-reply clock is recorded as breached anyway.
         lead = self.create_lead()
         first = lead.sla_record_id
         with self.mock_datetime_and_now(self.at(7)):
-            lead.stage_id = self.stage_qualified
+            lead.stage_id = self.stage_booked
         self.assertEqual(first.status, "breached")
         self.assertEqual(first.breached_date, self.at(5))
         self.assertTrue(lead.sla_breached)
         second = lead.sla_record_id
         self.assertNotEqual(second, first)
-        self.assertEqual(second.target, "qualified_followup")
+        self.assertEqual(second.target, "booked_confirmation")
         self.assertEqual(second.status, "on_track")
         self.assertEqual(lead.sla_status, "on_track")
         self.assertEqual(lead.sla_record_count, 2)
@@ -66,11 +66,49 @@ class TestLeadSlaHistory(SlaCase):
         lead = self.create_lead()
         first = lead.sla_record_id
         with self.mock_datetime_and_now(self.at(2)):
-            lead.stage_id = self.stage_qualified
+            lead.stage_id = self.stage_booked
         self.assertEqual(first.status, "cancelled")
         self.assertEqual(first.cancel_reason, "superseded")
         self.assertEqual(first.end_date, self.at(2))
         self.assertFalse(lead.sla_breached)
+
+    def test_qualified_lead_keeps_first_reply_clock(self):
+        # Qualified before anyone answered (a marketplace chat waiting for
+        # its pasted reply): the first reply is still due and still timed.
+        lead = self.create_lead(user_id=self.user_salesman.id)
+        first = lead.sla_record_id
+        with self.mock_datetime_and_now(self.at(2)):
+            lead.stage_id = self.stage_qualified
+        self.assertEqual(lead.sla_record_id, first)
+        self.assertEqual(lead.sla_target, "first_reply")
+        self.run_sla_cron(self.at(5))
+        self.assertEqual(first.status, "breached")
+        self.assertEqual(len(self.breach_activities(lead)), 1)
+
+    def test_automated_first_reply_starts_waiting_followup_clock(self):
+        lead = self.create_lead(user_id=self.user_salesman.id)
+        first = lead.sla_record_id
+        with self.mock_datetime_and_now(self.at(2)):
+            lead.stage_id = self.stage_qualified
+        self.post_script(lead, self.at(3))
+        self.assertEqual(first.status, "met")
+        self.assertEqual(lead.sla_target, "qualified_followup")
+        self.assertEqual(lead.sla_start_date, self.at(3))
+        self.assertEqual(lead.sla_deadline, self.at(18))
+        self.assertEqual(lead.sla_record_count, 2)
+
+    def test_person_first_reply_is_the_followup(self):
+        lead = self.create_lead(user_id=self.user_salesman.id)
+        with self.mock_datetime_and_now(self.at(2)):
+            lead.stage_id = self.stage_qualified
+        first = lead.sla_record_id
+        self.salesperson_writes(lead, self.at(3))
+        self.assertEqual(first.status, "met")
+        # The same message is the qualified follow-up: nothing is left due.
+        self.assertEqual(lead.sla_status, "met")
+        self.assertEqual(set(lead.sla_record_ids.mapped("status")), {"met"})
+        self.run_sla_cron(self.at(20))
+        self.assertFalse(self.breach_activities(lead))
 
     def test_met_clock_kept_when_superseded(self):
         lead = self.create_lead(user_id=self.user_salesman.id)
@@ -207,6 +245,7 @@ class TestLeadSlaHistory(SlaCase):
         governed = self.create_lead()
         qualified = self.create_lead(email_from="kim.ng@example.net")
         with self.mock_datetime_and_now(self.at(1)):
+            qualified._proactive_record_first_response(self.at(1))
             qualified.stage_id = self.stage_qualified
         met = self.create_lead(email_from="lee@example.net")
         with self.mock_datetime_and_now(self.at(1)):
