@@ -4,13 +4,6 @@ import datetime
 from odoo import api, models
 from odoo.fields import Domain
 
-DIGEST_KPI_FIELDS = (
-    "kpi_proactive_booked",
-    "kpi_proactive_median_response",
-    "kpi_proactive_qualified_rate",
-)
-
-
 class ProactiveRolloutItem(models.Model):
     _inherit = "proactive.rollout.item"
 
@@ -22,10 +15,7 @@ class ProactiveRolloutItem(models.Model):
             if definition["key"] == "weekly_review":
                 definition.update(
                     {
-                        "hint": _(
-                            "A weekly report was emailed in the last 8 days, or an "
-                            "active digest with the lead KPIs has recipients."
-                        ),
+                        "hint": _("A weekly report was emailed in the last 8 days."),
                         "check": "_proactive_rollout_check_weekly_review",
                         "action": "lead_proactive_kpi.proactive_weekly_report_action",
                     }
@@ -63,23 +53,11 @@ class ProactiveRolloutItem(models.Model):
         sent = self.env["proactive.weekly.report"].sudo().search_count(
             Domain("company_id", "=", company.id) & Domain("sent_date", ">=", since)
         )
+        # An active digest is not counted: Odoo's default digest is active
+        # on every new database, so it would tick the item before any review.
         if sent:
             return []
-        kpi_domain = Domain.OR(Domain(name, "=", True) for name in DIGEST_KPI_FIELDS)
-        digests = self.env["digest.digest"].sudo().search(
-            Domain("state", "=", "activated")
-            & Domain("company_id", "in", [company.id, False])
-            & Domain("user_ids", "!=", False)
-            & kpi_domain
-        )
-        if digests:
-            return []
-        return [
-            self.env._(
-                "no weekly report sent in the last 8 days and no active digest "
-                "with the lead KPIs"
-            )
-        ]
+        return [self.env._("no weekly report sent in the last 8 days")]
 
     @api.model
     def _proactive_rollout_check_followup_recovery(self, company):
