@@ -8,6 +8,7 @@ That post runs the ``on_message_received`` automation (guard, instant reply,
 qualification, routing, follow-ups and SLA) as a gateway email does.
 """
 
+import ast
 import datetime
 import logging
 
@@ -78,8 +79,7 @@ class CrmLead(models.Model):
             "company_id": source.company_id.id,
             "description": plaintext2html(self._proactive_intake_description(data)),
         }
-        if source.team_id:
-            values["team_id"] = source.team_id.id
+        values.update(self._proactive_team_values(source.team_id, source.company_id))
         if data.state_code:
             state = self.env["res.country.state"].search(
                 [("code", "=", data.state_code), ("country_id.code", "=", "US")], limit=1
@@ -96,6 +96,32 @@ class CrmLead(models.Model):
         if channel == "sms" and "proactive_sms_consent" in self._fields:
             values["proactive_sms_consent"] = True
         return values
+
+    @api.model
+    def _proactive_team_values(self, team, company):
+        """Return the team and type of a lead that does not come through a
+        mail alias (a webhook or a text).
+
+        Without a team, the company's default sales team is used, so the
+        lead is routed and assigned. The type is the one the team's alias
+        gives its leads, so these leads appear where emailed ones do.
+        """
+        if not team:
+            team = self.env["crm.team"].sudo()._get_default_team_id(
+                domain=[("company_id", "in", [company.id, False])]
+            )
+        if not team:
+            return {}
+        try:
+            alias_type = ast.literal_eval(team.sudo().alias_defaults or "{}").get("type")
+        except (ValueError, SyntaxError, AttributeError):
+            alias_type = None
+        if alias_type not in ("lead", "opportunity"):
+            # A team without an alias: leads only when the team qualifies
+            # leads and the database uses them, as crm decides for aliases.
+            use_leads = team.use_leads and self.env.ref("crm.group_use_lead").sudo().all_user_ids
+            alias_type = "lead" if use_leads else "opportunity"
+        return {"team_id": team.id, "type": alias_type}
 
     @api.model
     def _proactive_intake_channel(self, source, data, email):

@@ -18,3 +18,4 @@ from . import test_lead_mail_body
 from . import test_intake_adapters
 from . import test_intake_webhook
 from . import test_intake_concurrency
+from . import test_intake_team

@@ -135,8 +135,7 @@ class CrmLead(models.Model):
             "company_id": company.id,
             "description": plaintext2html(text) if text else False,
         }
-        if company.proactive_sms_team_id:
-            values["team_id"] = company.proactive_sms_team_id.id
+        values.update(self._proactive_team_values(company.proactive_sms_team_id, company))
 
         # As in the mail gateway, the current (technical) user does not become
         # the salesperson. The team's rules or its leader take the lead.
