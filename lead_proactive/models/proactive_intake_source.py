@@ -46,6 +46,7 @@ class ProactiveIntakeSource(models.Model):
     active = fields.Boolean(default=True)
     adapter = fields.Selection(
         [(key, ADAPTER_LABELS[key]) for key in ADAPTERS],
+        string="Format",
         required=True,
         default="generic",
         help="The JSON format the platform posts.",
