@@ -605,13 +605,24 @@ class CrmLead(models.Model):
             "lead_proactive.mail_activity_type_assisted_reply",
             # Due today for the salesperson, in their time zone.
             date_deadline=self._sla_local_today(user),
-            summary=_("Reply in the marketplace chat now"),
+            summary=self._proactive_assisted_reply_summary(),
             note=Markup("<p>%s</p><pre>%s</pre>") % (
                 _("Paste this reply into the chat, then mark this activity as done:"),
                 script,
             ),
             user_id=user.id,
         )
+
+    def _proactive_assisted_reply_summary(self):
+        """Return the title of the assisted-reply activity: where to reply."""
+        self.ensure_one()
+        marketplaces = (
+            self.env.ref("lead_proactive.utm_source_facebook_marketplace", raise_if_not_found=False),
+            self.env.ref("lead_proactive.utm_source_offerup", raise_if_not_found=False),
+        )
+        if self.source_id and self.source_id not in marketplaces:
+            return _("Reply to the lead on %(source)s now", source=self.source_id.name)
+        return _("Reply in the marketplace chat now")
 
     def _proactive_record_first_response(self, when):
         for lead in self.filtered(lambda l: not l.proactive_first_response_date):

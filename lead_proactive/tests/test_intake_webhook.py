@@ -280,6 +280,12 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         self.assertEqual(touch.channel, "assisted")
         self.assertEqual(touch.state, "sent")
         self.assertTrue(touch.activity_id)
+        # A service request, not the marketplace's "is it still available".
+        self.assertEqual(
+            touch.mail_template_id, self.env.ref("lead_proactive.mail_template_assisted_reply_platform")
+        )
+        self.assertEqual(touch.activity_id.summary, "Reply to the lead on Thumbtack now")
+        self.assertNotIn("available", touch.activity_id.note)
 
     def test_google_lsa_batch(self):
         source = self.Source.create({"name": "Google LSA", "adapter": "google_lsa"})
