@@ -4,7 +4,6 @@ keeps failing in the cron."""
 
 import datetime
 import logging
-import zoneinfo
 from unittest.mock import patch
 
 from odoo import Command
@@ -12,70 +11,11 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.base.tests.test_ir_cron import CronMixinCase
-
-from .common import ProactiveCase
-
-CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
-UTC = zoneinfo.ZoneInfo("UTC")
-CRON_XMLID = "lead_proactive.ir_cron_lead_proactive_send_followups"
-FOLLOWUP_LOGGER = "odoo.addons.lead_proactive.models.crm_lead_followup"
-CRON_LOGGER = "odoo.addons.base.models.ir_cron"
-
-
-def chicago(*args):
-    """Return the naive UTC datetime of a wall-clock time in Chicago."""
-    return datetime.datetime(*args, tzinfo=CHICAGO).astimezone(UTC).replace(tzinfo=None)
+from .followup_common import CRON_LOGGER, CRON_XMLID, FOLLOWUP_LOGGER, FollowupCase, chicago
 
 
 @tagged("lead_proactive", "post_install", "-at_install")
-class TestLeadFollowupControl(ProactiveCase, CronMixinCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.cadence = cls.env.ref("lead_proactive.proactive_cadence_standard")
-        cls.cron = cls.env.ref(CRON_XMLID)
-        # Monday 16 June 2025, 9:00 in Chicago (CDT, UTC-5).
-        cls.monday_9am = chicago(2025, 6, 16, 9, 0)
-
-    def _make_running_lead(self, email, instant_reply_date, next_touch_date, **values):
-        lead = self.env["crm.lead"].create(
-            {
-                "name": "Quote request from %s" % email,
-                "email_from": email,
-                "team_id": self.team.id,
-                "proactive_channel": "email",
-                **values,
-            }
-        )
-        self.env["proactive.touch"].create(
-            {
-                "lead_id": lead.id,
-                "step": 0,
-                "kind": "instant_reply",
-                "state": "sent",
-                "date": instant_reply_date,
-            }
-        )
-        lead.write(
-            {
-                "proactive_cadence_id": self.cadence.id,
-                "proactive_followup_step": 0,
-                "proactive_followup_state": "running",
-                "proactive_next_touch_date": next_touch_date,
-            }
-        )
-        return lead
-
-    def _run_cron(self, when):
-        with self.mock_datetime_and_now(when), self.enter_registry_test_mode():
-            result = self.cron.method_direct_trigger()
-        self.env.invalidate_all()
-        return result
-
-    def _touch(self, lead, step):
-        return lead.proactive_touch_ids.filtered(lambda t: t.step == step)
-
+class TestLeadFollowupControl(FollowupCase):
     def _notes(self, lead, text):
         return lead.message_ids.filtered(lambda m: text in (m.body or ""))
 
