@@ -19,3 +19,4 @@ from . import test_intake_adapters
 from . import test_intake_webhook
 from . import test_intake_concurrency
 from . import test_intake_team
+from . import test_rate_limited_log

@@ -25,7 +25,13 @@ class RateLimitedLogger:
                 self._last[key] = (last, suppressed + 1)
                 return False
             if len(self._last) >= self.max_keys:
-                self._last = {k: v for k, v in self._last.items() if now - v[0] < self.interval}
+                recent = {k: v for k, v in self._last.items() if now - v[0] < self.interval}
+                if len(recent) >= self.max_keys:
+                    # Every key logged within the interval: keep the newest
+                    # half, so memory stays bounded under a flood of senders.
+                    newest = sorted(recent.items(), key=lambda item: item[1][0])
+                    recent = dict(newest[len(newest) // 2 :])
+                self._last = recent
             self._last[key] = (now, 0)
         self.logger.warning(message + " (%s similar lines suppressed)", *args, suppressed)
         return True
