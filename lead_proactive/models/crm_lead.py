@@ -418,7 +418,7 @@ class CrmLead(models.Model):
         return body, subject, own_subject
 
     def _proactive_record_inbound(self, message):
-        """Store when the lead last wrote, and whether it answered us."""
+        """Store when the lead last wrote, and whether it replied to us."""
         self.ensure_one()
         values = {"proactive_last_inbound_date": message.date}
         has_replied = self.proactive_touch_ids.filtered(lambda t: t.state == "sent")

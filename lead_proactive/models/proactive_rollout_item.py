@@ -12,9 +12,6 @@ PHASES = [
     ("days_90", "Days 61-90"),
 ]
 
-# Methods whose call in an automation rule's server action answers a lead's
-# messages. The rule that runs them is looked up by this code, not by its XML
-# id, so it may be renamed, copied or split into several rules.
 # Script usages for which the automation picks one template per lead source
 # (mail.template._proactive_select). Follow-up scripts are chosen by the
 # cadence step instead, so several generic ones are normal.

@@ -2,10 +2,9 @@
 """Texts the suite sends go to the provider only after the transaction that
 queued them commits.
 
-Sending inside the transaction is unsafe: when the transaction is rolled back
-and retried (a serialization failure in a webhook request makes Odoo run the
-request again), the provider has already sent the text, and the retry queues
-and sends it a second time. Here the transaction only queues the ``sms.sms``
+Sending inside the transaction is unsafe. A serialization failure in a
+webhook request makes Odoo roll it back and run it again, but the provider
+has already sent the text, so the retry would send it a second time. Here the transaction only queues the ``sms.sms``
 rows; a post-commit callback sends them with a new cursor. A rolled-back
 transaction drops its rows and its callbacks, so nothing is sent for it.
 Creating an ``sms.sms`` also triggers Odoo's SMS queue cron, which sends any
