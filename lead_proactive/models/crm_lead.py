@@ -19,8 +19,12 @@ CHANNELS = [
     ("email", "Email"),
     ("relay", "Email relay"),
     ("marketplace_chat", "Marketplace chat"),
+    ("phone", "Phone call"),
     ("manual", "Entered by hand"),
 ]
+# Channels that cannot be replied to by email: a salesperson replies, with
+# the script in an activity.
+ASSISTED_CHANNELS = ("marketplace_chat", "phone")
 TIMELINES = [
     ("today", "Today"),
     ("this_week", "This week"),
@@ -535,14 +539,21 @@ class CrmLead(models.Model):
 
     def _proactive_guard_checks_email(self):
         """Return whether the guard checks the lead's email address. Channels
-        whose messages are not emailed (marketplace chats) skip those checks."""
-        return self.proactive_channel != "marketplace_chat"
+        whose messages are not emailed (marketplace chats, phone calls) skip
+        those checks."""
+        return not self._proactive_is_assisted()
+
+    def _proactive_is_assisted(self):
+        """Return whether the lead's replies are given by a salesperson with a
+        script (a marketplace chat or a phone call) rather than emailed."""
+        self.ensure_one()
+        return self.proactive_channel in ASSISTED_CHANNELS
 
     def _proactive_send_instant_reply(self, trigger_message):
         """Reply to the lead right away, or log on the lead why not."""
         self.ensure_one()
         Touch = self.env["proactive.touch"].sudo()
-        assisted = self.proactive_channel == "marketplace_chat"
+        assisted = self._proactive_is_assisted()
         usage = "assisted_reply" if assisted else "instant_reply"
         template = self.env["mail.template"].sudo()._proactive_select(usage, self.source_id)
         reason = self._proactive_guard_reason()
@@ -606,16 +617,15 @@ class CrmLead(models.Model):
             # Due today for the salesperson, in their time zone.
             date_deadline=self._sla_local_today(user),
             summary=self._proactive_assisted_reply_summary(),
-            note=Markup("<p>%s</p><pre>%s</pre>") % (
-                _("Paste this reply into the chat, then mark this activity as done:"),
-                script,
-            ),
+            note=Markup("<p>%s</p><pre>%s</pre>") % (self._proactive_assisted_reply_hint(), script),
             user_id=user.id,
         )
 
     def _proactive_assisted_reply_summary(self):
         """Return the title of the assisted-reply activity: where to reply."""
         self.ensure_one()
+        if self.proactive_channel == "phone":
+            return _("Call the lead now: %(phone)s", phone=self.phone or "")
         marketplaces = (
             self.env.ref("lead_proactive.utm_source_facebook_marketplace", raise_if_not_found=False),
             self.env.ref("lead_proactive.utm_source_offerup", raise_if_not_found=False),
@@ -623,6 +633,16 @@ class CrmLead(models.Model):
         if self.source_id and self.source_id not in marketplaces:
             return _("Reply to the lead on %(source)s now", source=self.source_id.name)
         return _("Reply in the marketplace chat now")
+
+    def _proactive_assisted_reply_hint(self):
+        """Return the line above the script in the assisted-reply activity."""
+        self.ensure_one()
+        if self.proactive_channel == "phone":
+            return _(
+                "Call the lead, or text them from the business phone, with this "
+                "script, then mark this activity as done:"
+            )
+        return _("Paste this reply into the chat, then mark this activity as done:")
 
     def _proactive_record_first_response(self, when):
         for lead in self.filtered(lambda l: not l.proactive_first_response_date):

@@ -70,9 +70,9 @@ class CrmLead(models.Model):
 
     def _proactive_confirmation_channel(self):
         """Return the channel of the lead's booking confirmation: 'assisted'
-        for a marketplace chat, else 'email'. lead_proactive_sms adds 'sms'."""
+        for a marketplace chat or a phone call, else 'email'. lead_proactive_sms adds 'sms'."""
         self.ensure_one()
-        return "assisted" if self.proactive_channel == "marketplace_chat" else "email"
+        return "assisted" if self._proactive_is_assisted() else "email"
 
     def _proactive_send_confirmation(self, step, channel):
         """Claim confirmation ``step`` and email it, or give it to a

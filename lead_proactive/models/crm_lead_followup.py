@@ -259,6 +259,8 @@ class CrmLead(models.Model):
                 return self.env._(
                     "the lead can only be reached in the marketplace chat"
                 )
+            if self.proactive_channel == "phone":
+                return self.env._("the lead can only be reached by phone")
             if not self.email_from:
                 return self.env._("the lead has no email address")
         return ""

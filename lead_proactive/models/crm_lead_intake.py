@@ -126,8 +126,8 @@ class CrmLead(models.Model):
     @api.model
     def _proactive_intake_channel(self, source, data, email):
         """Return the lead's proactive_channel: email when there is an email
-        address, SMS for a phone-only lead when texts may be sent, else the
-        assisted reply of platform chats."""
+        address, SMS for a phone-only lead when texts may be sent, a phone call
+        for other phone-only leads, else the assisted reply of platform chats."""
         if source.reply_channel == "platform" or data.reply_channel == "platform":
             return "marketplace_chat"
         if email:
@@ -135,8 +135,10 @@ class CrmLead(models.Model):
         channels = dict(self._fields["proactive_channel"]._description_selection(self.env))
         if data.phone and "sms" in channels and source.sms_consent:
             return "sms"
-        # NOTE: a phone-only lead without SMS gets the marketplace-chat
-        # assisted reply: an activity with the script, to call or text.
+        if data.phone:
+            # No text may be sent from Odoo: a salesperson calls, with the
+            # script in an activity.
+            return "phone"
         return "marketplace_chat"
 
     @api.model

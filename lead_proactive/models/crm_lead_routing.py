@@ -574,7 +574,7 @@ class CrmLead(models.Model):
             return
         if self._proactive_answered_after(messages[-1]):
             return
-        assisted = self.proactive_channel == "marketplace_chat"
+        assisted = self._proactive_is_assisted()
         template = self.env["mail.template"].sudo()._proactive_select("options", self.source_id)
         reason = self._proactive_guard_reason()
         if not reason and not template:

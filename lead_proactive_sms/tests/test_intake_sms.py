@@ -46,14 +46,14 @@ class TestIntakeSms(ProactiveSmsCase):
         self.assertEqual(lead.proactive_timeline, "this_week")
         self.assertEqual(str(lead.proactive_timeline_date), "2025-06-19")
 
-    def test_phone_only_without_consent_is_assisted(self):
+    def test_phone_only_without_consent_is_a_call(self):
         source = self.env["proactive.intake.source"].create(
             {"name": "Form", "adapter": "generic", "team_id": self.team.id}
         )
         lead = self.create_from_webhook(source)
-        self.assertEqual(lead.proactive_channel, "marketplace_chat")
+        self.assertEqual(lead.proactive_channel, "phone")
         self.assertFalse(lead.proactive_sms_consent)
         touch = lead.proactive_touch_ids.filtered(lambda t: t.step == 0)
         self.assertEqual(touch.channel, "assisted")
-        self.assertTrue(touch.activity_id)
+        self.assertEqual(touch.activity_id.summary, "Call the lead now: %s" % lead.phone)
         self.assertFalse(self.texts_to(LEAD_NUMBER))
