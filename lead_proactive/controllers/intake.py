@@ -8,17 +8,24 @@ token authenticates the request, in one of these places:
 - ``X-Proactive-Token: <token>``, or ``X-Api-Key: <token>`` (Angi's header);
 - HTTP Basic authentication with any user name and the token as password,
   for platforms that only take a URL with credentials (Thumbtack);
-- the ``token`` query parameter, only for sources that accept it (Yelp).
+- the ``token`` query parameter or a last path segment
+  (``/lead_proactive/intake/<source id>/<token>``), only for sources that
+  accept a token in the URL (Yelp).
 
 The token is checked before the body is read. Errors are JSON objects
 ``{"error": "...", "field": "customer.phone"}`` where ``field`` names the
 invalid field, or is null.
+
+``GET`` on the same URL answers Yelp's verification of a webhook URL:
+Yelp adds a ``verification`` query parameter and expects it back as
+``{"verification": "<value>"}``.
 """
 
 import base64
 import binascii
 import json
 import logging
+import re
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -36,31 +43,28 @@ MAX_REQUEST_BYTES = 256 * 1024
 JSON_MIMETYPES = ("application/json",)
 
 REJECTION_LOG = RateLimitedLogger(_logger)
+# Yelp's verification values are letters and digits. The dash and the
+# underscore are also accepted, in case of URL-safe random strings.
+VERIFICATION_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class IntakeController(http.Controller):
     @http.route(
-        "/lead_proactive/intake/<int:source_id>",
+        [
+            "/lead_proactive/intake/<int:source_id>",
+            "/lead_proactive/intake/<int:source_id>/<string:path_token>",
+        ],
         type="http",
         auth="public",
         methods=["POST"],
         csrf=False,
         save_session=False,
     )
-    def intake(self, source_id, **_params):
+    def intake(self, source_id, path_token=None, **_params):
         httprequest = request.httprequest
-        env = request.env(user=SUPERUSER_ID)
-        source = env["proactive.intake.source"].browse(source_id).exists()
-        source = source.filtered("active")
-
-        # 1. Authentication, from the headers only.
-        tokens = self._presented_tokens(source)
-        if not tokens:
-            return self._reject(source_id, 401, "Missing token.", "no credentials")
-        if not source or not any(source._check_token(token) for token in tokens):
-            # Unknown and archived sources get the same response as a wrong token.
-            return self._reject(source_id, 403, "Invalid token.", "invalid token")
-        source = source.with_company(source.company_id)
+        source, error = self._authenticate(source_id, path_token)
+        if error:
+            return error
         env = source.env
 
         # 2. Size and content type, before the body is parsed.
@@ -112,13 +116,13 @@ class IntakeController(http.Controller):
             return self._reject(source_id, 400, message, "invalid payload", field=error.field)
 
         # 4. One lead per platform lead id, each in its own savepoint.
+        # A lead that fails is logged with the payload and reported as failed
+        # in the response. The other leads of a batch are still stored.
         results = []
         for data in leads:
             try:
                 with env.cr.savepoint():
                     results.append(self._receive_lead(source, data, remote))
-            # NOTE: leads of a batch stored before a failing one stay stored,
-            # and the platform's retry finds them as duplicates.
             except Exception as error:  # noqa: BLE001 - logged, answered with 500
                 if Event._is_retryable(error):
                     raise  # Odoo's HTTP layer retries the whole request
@@ -133,14 +137,59 @@ class IntakeController(http.Controller):
                     payload=text,
                     remote_addr=remote,
                 )
-                return self._json(
-                    {"error": "The lead could not be stored. Retry later.", "field": None},
-                    status=500,
-                )
+                results.append({"status": "failed", "lead_id": None, "external_id": data.lead_id})
         body = {"results": results}
         if len(results) == 1:
             body.update(results[0])
+        if any(result["status"] == "failed" for result in results):
+            # The platform retries the request: the stored leads are then
+            # duplicates, and the failed ones are tried again.
+            body.update(error="Some leads could not be stored. Retry later.", field=None)
+            return self._json(body, status=500)
         return self._json(body)
+
+    @http.route(
+        [
+            "/lead_proactive/intake/<int:source_id>",
+            "/lead_proactive/intake/<int:source_id>/<string:path_token>",
+        ],
+        type="http",
+        auth="public",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
+    def intake_verify(self, source_id, path_token=None, **_params):
+        """Return the ``verification`` value of a platform's check of the
+        webhook URL (Yelp's verification flow).
+
+        The request must carry the source's token like a delivery, so the
+        URL cannot be used to probe which sources exist.
+        """
+        source, error = self._authenticate(source_id, path_token)
+        if error:
+            return error
+        if "verification" not in request.httprequest.args:
+            return self._reject(
+                source_id,
+                405,
+                "Send leads with POST. GET only answers a URL verification "
+                "with the 'verification' parameter.",
+                "method",
+                headers=[("Allow", "GET, POST")],
+            )
+        value = request.httprequest.args.get("verification", "")
+        if not VERIFICATION_PATTERN.fullmatch(value):
+            return self._reject(
+                source_id,
+                400,
+                "Invalid verification: expected 1 to 256 letters or digits.",
+                "invalid verification",
+                field="verification",
+            )
+        source.sudo().verified_date = source.env.cr.now()
+        _logger.info("Lead source %s: returned the verification value of a webhook URL check", source.id)
+        return self._json({"verification": value})
 
     # ------------------------------------------------------------
     # Helpers
@@ -178,6 +227,23 @@ class IntakeController(http.Controller):
         )
         return {"status": "appended", "lead_id": lead.id, "external_id": data.lead_id}
 
+    def _authenticate(self, source_id, path_token):
+        """Return (source, None) for a request with the source's token, else
+        (None, the error response)."""
+        env = request.env(user=SUPERUSER_ID)
+        source = env["proactive.intake.source"].browse(source_id).exists()
+        source = source.filtered("active")
+        tokens = self._presented_tokens(source, path_token)
+        if not tokens:
+            message = "Missing token."
+            if path_token or request.httprequest.args.get("token"):
+                message = "Missing token: this source takes its token in a header, not in the URL."
+            return None, self._reject(source_id, 401, message, "no credentials")
+        if not source or not any(source._check_token(token) for token in tokens):
+            # Unknown and archived sources get the same response as a wrong token.
+            return None, self._reject(source_id, 403, "Invalid token.", "invalid token")
+        return source.with_company(source.company_id), None
+
     def _read_body(self):
         """Return the request body, or None when it is larger than the limit.
 
@@ -193,7 +259,7 @@ class IntakeController(http.Controller):
             return None
         return raw if len(raw) <= MAX_REQUEST_BYTES else None
 
-    def _presented_tokens(self, source):
+    def _presented_tokens(self, source, path_token=None):
         """Return the tokens the request presents, from every accepted place."""
         headers = request.httprequest.headers
         tokens = []
@@ -216,6 +282,8 @@ class IntakeController(http.Controller):
             query_token = request.httprequest.args.get("token", "").strip()
             if query_token:
                 tokens.append(query_token)
+            if path_token:
+                tokens.append(path_token)
         # Generated tokens have 43 characters and Angi API keys at most 160, so
         # longer values are ignored.
         return [token for token in tokens if len(token) <= 512][:4]
@@ -225,7 +293,7 @@ class IntakeController(http.Controller):
             source_id, 413, "Request larger than %s bytes." % MAX_REQUEST_BYTES, "too large"
         )
 
-    def _reject(self, source_id, status, message, reason, field=None):
+    def _reject(self, source_id, status, message, reason, field=None, headers=()):
         remote = request.httprequest.remote_addr or "unknown"
         REJECTION_LOG.warning(
             (remote, source_id, reason),
@@ -235,7 +303,7 @@ class IntakeController(http.Controller):
             status,
             message,
         )
-        headers = []
+        headers = list(headers)
         if status == 401:
             headers.append(("WWW-Authenticate", 'Bearer realm="lead_proactive"'))
         return self._json({"error": message, "field": field}, status=status, headers=headers)

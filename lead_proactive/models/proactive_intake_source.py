@@ -81,6 +81,13 @@ class ProactiveIntakeSource(models.Model):
         string="Webhook URL", compute="_compute_endpoint_url",
         help="The URL to paste into the platform, with HTTP POST.",
     )
+    verified_date = fields.Datetime(
+        string="URL Verified On",
+        copy=False,
+        readonly=True,
+        help="When the platform last checked the webhook URL with a GET "
+        "request (Yelp does so when the URL is registered).",
+    )
 
     # ------------------------------------------------------------
     # Lead values

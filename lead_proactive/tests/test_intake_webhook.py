@@ -5,6 +5,7 @@ requests, duplicates and the lead flow of a webhook lead."""
 import base64
 import copy
 import json
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -226,6 +227,70 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
         self.assertEqual(response.status_code, 200)
 
+    @mute_logger(CONTROLLER_LOGGER)
+    def test_token_as_last_path_segment(self):
+        url = "/lead_proactive/intake/%s/%s" % (self.generic.id, self.generic_token)
+        headers = {"Content-Type": "application/json"}
+        response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
+        self.assertEqual(response.status_code, 401)
+        self.assertIn("in a header, not in the URL", response.json()["error"])
+        self.generic.allow_url_token = True
+        response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["status"], "created")
+        wrong = "/lead_proactive/intake/%s/%s" % (self.generic.id, "x" * 43)
+        response = self.url_open(wrong, data=json.dumps(GENERIC_LEAD), headers=headers)
+        self.assertEqual(response.status_code, 403)
+
+    # ------------------------------------------------------------
+    # URL verification (GET)
+    # ------------------------------------------------------------
+    @mute_logger(CONTROLLER_LOGGER)
+    def test_yelp_url_verification(self):
+        source = self.Source.create({"name": "Yelp", "adapter": "yelp", "team_id": self.team.id})
+        token = self._generate_token(source)
+        wizard_url = source.endpoint_url + "/" + token
+        base = "/lead_proactive/intake/%s" % source.id
+        self.assertTrue(wizard_url.endswith(base + "/" + token))
+        for url in (
+            "%s/%s?verification=Abc123xyz" % (base, token),
+            "%s?token=%s&verification=Abc123xyz" % (base, token),
+        ):
+            with self.subTest(url=url.replace(token, "<token>")):
+                response = self.url_open(url)
+                self.assertEqual(response.status_code, 200, response.text)
+                self.assertEqual(response.headers["Content-Type"], "application/json")
+                self.assertEqual(response.json(), {"verification": "Abc123xyz"})
+        self.assertTrue(source.verified_date)
+
+        # Without the token, or with a wrong one, nothing is echoed.
+        response = self.url_open("%s?verification=Abc123xyz" % base)
+        self.assertEqual(response.status_code, 401)
+        self.assertNotIn("Abc123xyz", response.text)
+        response = self.url_open("%s/%s?verification=Abc123xyz" % (base, "y" * 43))
+        self.assertEqual(response.status_code, 403)
+
+        # A GET that is not a verification, and a value that is not one.
+        response = self.url_open("%s/%s" % (base, token))
+        self.assertEqual(response.status_code, 405)
+        self.assertIn("POST", response.headers["Allow"])
+        response = self.url_open("%s/%s?verification=%s" % (base, token, "<script>"))
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["field"], "verification")
+        response = self.url_open("%s/%s?verification=%s" % (base, token, "a" * 257))
+        self.assertEqual(response.status_code, 400)
+
+        # A verification stores no lead and no delivery.
+        self.assertFalse(self.events(source))
+
+    def test_url_verification_with_header_token(self):
+        response = self.url_open(
+            "/lead_proactive/intake/%s?verification=ok" % self.generic.id,
+            headers={"Authorization": "Bearer %s" % self.generic_token},
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json(), {"verification": "ok"})
+
     # ------------------------------------------------------------
     # Lead flow
     # ------------------------------------------------------------
@@ -302,11 +367,56 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         )
         self.assertEqual(leads[0].contact_name, "Sam K.")
         self.assertEqual(leads[0].source_id, self.env.ref("lead_proactive.utm_source_google"))
-        # Phone-only without SMS: the reply is assisted.
-        self.assertTrue(all(lead.proactive_touch_ids.filtered(lambda t: t.step == 0) for lead in leads))
+        # Phone-only without SMS: a salesperson calls, with the script.
+        self.assertEqual(leads.mapped("proactive_channel"), ["phone", "phone"])
+        for lead in leads:
+            touch = lead.proactive_touch_ids.filtered(lambda t: t.step == 0)
+            self.assertEqual((touch.channel, touch.state), ("assisted", "sent"))
+            self.assertEqual(touch.activity_id.summary, "Call the lead now: %s" % lead.phone)
+            self.assertIn("Call the lead, or text them", touch.activity_id.note)
+            self.assertNotIn("marketplace", touch.activity_id.note)
+        # No email address to follow up: the sequence returns the reason.
+        self.assertEqual(
+            leads[0]._proactive_followup_reach_reason("email"),
+            "the lead can only be reached by phone",
+        )
         # The batch again changes nothing.
         again = self.post(source, sample, token=token)
         self.assertEqual([r["status"] for r in again.json()["results"]], ["duplicate", "duplicate"])
+
+    @mute_logger(CONTROLLER_LOGGER)
+    def test_google_lsa_batch_with_a_failing_lead(self):
+        source = self.Source.create({"name": "Google LSA", "adapter": "google_lsa"})
+        token = self._generate_token(source)
+        sample = load_sample("SD-04")
+        Lead = type(self.env["crm.lead"])
+        create_lead = Lead._proactive_intake_create_lead
+
+        def fail_first(lead_model, source, data):
+            if data.lead_id == "111":
+                raise ValueError("no stage for this lead")
+            return create_lead(lead_model, source, data)
+
+        with patch.object(Lead, "_proactive_intake_create_lead", fail_first):
+            response = self.post(source, sample, token=token)
+        # The second lead is stored although the first one failed.
+        self.assertEqual(response.status_code, 500, response.text)
+        body = response.json()
+        self.assertIn("Retry later", body["error"])
+        self.assertEqual(
+            [(r["status"], r["external_id"]) for r in body["results"]],
+            [("failed", "111"), ("created", "112")],
+        )
+        failed = self.events(source, "failed")
+        self.assertEqual(failed.external_id, "111")
+        self.assertIn("no stage for this lead", failed.error)
+        self.assertIn('"111"', failed.payload)
+        # The platform's retry stores the failed lead and skips the other.
+        again = self.post(source, sample, token=token)
+        self.assertEqual(again.status_code, 200, again.text)
+        self.assertEqual(
+            [r["status"] for r in again.json()["results"]], ["created", "duplicate"]
+        )
 
     def test_yelp_events_on_one_lead(self):
         source = self.Source.create({"name": "Yelp", "adapter": "yelp", "team_id": self.team.id})
