@@ -126,6 +126,12 @@ class TestIntakeAdapters(BaseCase):
         self.assertRejected("thumbtack", broken, "request.details[0].answer")
         self.assertRejected("thumbtack", [body], None)
 
+    def test_thumbtack_display_name(self):
+        body = copy.deepcopy(load_sample("SD-02")["body"])
+        body["customer"] = {"customerID": "3", "displayName": "Olivia Y.", "phone": "+16175550164"}
+        [lead] = parse_payload("thumbtack", body)
+        self.assertEqual(lead.name, "Olivia Y.")
+
     def test_thumbtack_empty_description(self):
         body = copy.deepcopy(load_sample("SD-02")["body"])
         body["request"]["description"] = ""

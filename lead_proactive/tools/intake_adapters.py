@@ -11,7 +11,8 @@ Field names per platform and where they come from:
 
 - Thumbtack: the lead webhook as integrators document it (``leadID``,
   ``createTimestamp`` as epoch seconds, ``request``, ``customer``). The
-  ``customer`` block is not in the public page; its names are assumed.
+  ``customer`` block is not in that page. ``displayName`` is its name in
+  Thumbtack's v4 API; ``name``, ``email`` and ``phone`` are assumed.
 - Google Local Services: the Google Ads API ``LocalServicesLead`` resource
   (``id``, ``contact_details``, ``lead_type``, ``creation_date_time`` in the
   Ads account's time zone with no offset). It is read in snake_case, as the
@@ -308,7 +309,10 @@ def parse_thumbtack(payload, default_tz=None):
     lead = IntakeLead(
         lead_id=lead_id,
         request_id=_identifier(request, "requestID", "request", required=False),
-        name=_text(customer, "name", "customer", MAX_NAME_CHARS),
+        # Thumbtack's v4 API names the customer "displayName" (for example
+        # "Olivia Y."). NOTE: "name", "email" and "phone" are assumed.
+        name=_text(customer, "displayName", "customer", MAX_NAME_CHARS)
+        or _text(customer, "name", "customer", MAX_NAME_CHARS),
         email=_email(customer, "email", "customer"),
         phone=_phone(customer, "phone", "customer"),
         zip_code=_zip(location, "zipCode", "request.location"),
