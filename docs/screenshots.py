@@ -143,6 +143,14 @@ def take_all(page, demo, out_dir):
     if assisted_id:
         shoot(page, out_dir, "lead_assisted_reply", f"{lead}/{assisted_id}", ".o-mail-Activity",
               scroll_to=".o-mail-Chatter")
+    handoff_id = demo.find_id(
+        "crm.lead", [("proactive_intent_level", "=", "high"), ("proactive_handoff_date", "!=", False)]
+    )
+    if handoff_id:
+        # The banner, and the Handoff tab, which is the first tab of the form.
+        shoot(page, out_dir, "lead_handoff", f"{lead}/{handoff_id}", "[name=proactive_handoff_alert]")
+    else:
+        print("no high-intent lead yet: skipped lead_handoff.png (feed demo/emails first)")
     shoot(page, out_dir, "my_activities", "/odoo/action-mail.mail_activity_action_my", ".o_view_controller")
 
     # Administrator
@@ -205,7 +213,10 @@ def main():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
-        context = browser.new_context(viewport=VIEWPORT, base_url=url, locale="en-US")
+        # The demo company and its admin are in Chicago: show times there.
+        context = browser.new_context(
+            viewport=VIEWPORT, base_url=url, locale="en-US", timezone_id="America/Chicago"
+        )
         page = context.new_page()
         page.goto(f"/web/login?db={urllib.parse.quote(args.db)}", wait_until="load")
         page.fill("input[name=login]", args.login)
