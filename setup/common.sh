@@ -255,7 +255,9 @@ ensure_api_key() {
 SMTP_PORT=${PROACTIVE_SMTP_PORT:-2525}
 
 # A local SMTP server that keeps every mail in a Maildir, so the demo can send
-# replies without any mail leaving the machine.
+# replies without any mail leaving the machine. SMTP_SINK_PID is the process
+# started here, empty when a server already listened on the port.
+SMTP_SINK_PID=
 start_smtp_sink() {
     if port_in_use "$SMTP_PORT"; then
         return 0
@@ -264,4 +266,5 @@ start_smtp_sink() {
     nohup "$VENV_DIR/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
         -c aiosmtpd.handlers.Mailbox "$STATE_DIR/outbox" \
         >"$STATE_DIR/smtp.log" 2>&1 &
+    SMTP_SINK_PID=$!
 }

@@ -20,6 +20,11 @@ Stop the program using it, or pick another port: PROACTIVE_HTTP_PORT=8070 $0"
 fi
 log "Odoo is starting on http://localhost:$HTTP_PORT (database $DB_NAME, login admin / admin)"
 log "mail the suite sends is kept in $STATE_DIR/outbox (no mail leaves this machine)"
+# The SMTP server started above stops with Odoo.
+if [ -n "$SMTP_SINK_PID" ]; then
+    trap 'kill "$SMTP_SINK_PID" 2>/dev/null || true' EXIT
+fi
+set +e
 # shellcheck disable=SC2046
-exec $(odoo_cmd) -d "$DB_NAME" --db-filter="^$DB_NAME\$" --http-port="$HTTP_PORT" \
+$(odoo_cmd) -d "$DB_NAME" --db-filter="^$DB_NAME\$" --http-port="$HTTP_PORT" \
     --smtp-port="$SMTP_PORT" "$@"
