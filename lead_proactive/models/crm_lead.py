@@ -554,8 +554,13 @@ class CrmLead(models.Model):
         self.ensure_one()
         Touch = self.env["proactive.touch"].sudo()
         assisted = self._proactive_is_assisted()
-        usage = "assisted_reply" if assisted else "instant_reply"
-        template = self.env["mail.template"].sudo()._proactive_select(usage, self.source_id)
+        Template = self.env["mail.template"].sudo()
+        template = Template.browse()
+        if self.proactive_channel == "phone":
+            template = Template._proactive_select("call_script", self.source_id)
+        if not template:
+            usage = "assisted_reply" if assisted else "instant_reply"
+            template = Template._proactive_select(usage, self.source_id)
         reason = self._proactive_guard_reason()
         if not reason and not template:
             reason = _("no script is set up for instant replies")
@@ -612,14 +617,31 @@ class CrmLead(models.Model):
         body = template._render_field("body_html", self.ids)[self.id]
         script = html2plaintext(body or "")
         user = self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
+        activity_type = (
+            "lead_proactive.mail_activity_type_assisted_call"
+            if self.proactive_channel == "phone"
+            else "lead_proactive.mail_activity_type_assisted_reply"
+        )
         return self.activity_schedule(
-            "lead_proactive.mail_activity_type_assisted_reply",
+            activity_type,
             # Due today for the salesperson, in their time zone.
             date_deadline=self._sla_local_today(user),
             summary=self._proactive_assisted_reply_summary(),
             note=Markup("<p>%s</p><pre>%s</pre>") % (self._proactive_assisted_reply_hint(), script),
             user_id=user.id,
         )
+
+    @api.model
+    def _proactive_assisted_activity_types(self):
+        """Return the activity types of assisted replies: the chat reply and
+        the call back. Marking one done is the lead's first response."""
+        types = self.env["mail.activity.type"]
+        for xmlid in (
+            "lead_proactive.mail_activity_type_assisted_reply",
+            "lead_proactive.mail_activity_type_assisted_call",
+        ):
+            types |= self.env.ref(xmlid, raise_if_not_found=False) or types
+        return types
 
     def _proactive_assisted_reply_summary(self):
         """Return the title of the assisted-reply activity: where to reply."""

@@ -371,15 +371,15 @@ class CrmLead(models.Model):
             return
 
         activity_type = self.env.ref("lead_proactive.mail_activity_type_handoff")
-        assisted_type = self.env.ref("lead_proactive.mail_activity_type_assisted_reply")
+        assisted_types = self._proactive_assisted_activity_types()
         open_handoff = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
-        open_assisted = self.activity_ids.filtered(lambda a: a.activity_type_id == assisted_type)
+        open_assisted = self.activity_ids.filtered(lambda a: a.activity_type_id in assisted_types)
         if open_handoff:
             open_handoff.write({"note": summary})
         elif open_assisted:
-            # The lead waits for a reply in a chat that only a person can
-            # use: that reply is the next step, so it goes to the owner
-            # instead of adding a call next to it.
+            # The lead waits for a reply in a chat, or a call back, that only
+            # a person can give: that is the next step, so it goes to the
+            # owner instead of adding a call next to it.
             open_assisted.filtered(lambda a: a.user_id != owner).with_context(
                 mail_activity_quick_update=True
             ).write({"user_id": owner.id})

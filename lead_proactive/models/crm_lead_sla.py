@@ -472,7 +472,8 @@ class CrmLead(models.Model):
     def _sla_contact_activity_types(self):
         """Return the activity types whose completion by a user counts as
         contacting the lead: call activities (Odoo's phone call category,
-        such as the high-intent handoff call) and the assisted chat reply."""
+        such as the high-intent handoff call and the call back) and the
+        assisted chat reply."""
         activity_types = self.env["mail.activity.type"].sudo().search(
             [("category", "=", "phonecall")]
         )

@@ -5,6 +5,7 @@ from odoo.fields import Domain
 SCRIPT_USAGES = [
     ("instant_reply", "Instant Reply"),
     ("assisted_reply", "Assisted Reply"),
+    ("call_script", "Call Script"),
 ]
 
 
@@ -17,7 +18,8 @@ class MailTemplate(models.Model):
         help="When the lead automation uses this template. An instant reply is "
         "emailed to the lead; an assisted reply is put in an activity for a "
         "salesperson to paste into a channel that email cannot reach, such as "
-        "a marketplace chat.",
+        "a marketplace chat. A call script is put in an activity for a "
+        "salesperson to call a lead who left only a phone number.",
     )
     proactive_source_ids = fields.Many2many(
         "utm.source",
