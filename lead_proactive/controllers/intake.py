@@ -229,19 +229,28 @@ class IntakeController(http.Controller):
 
     def _authenticate(self, source_id, path_token):
         """Return (source, None) for a request with the source's token, else
-        (None, the error response)."""
+        (None, the error response).
+
+        The response depends only on the request and on whether the token is
+        right, so it does not tell which source ids exist or take a token in
+        the URL.
+        """
         env = request.env(user=SUPERUSER_ID)
         source = env["proactive.intake.source"].browse(source_id).exists()
         source = source.filtered("active")
-        tokens = self._presented_tokens(source, path_token)
-        if not tokens:
-            message = "Missing token."
-            if path_token or request.httprequest.args.get("token"):
-                message = "Missing token: this source takes its token in a header, not in the URL."
-            return None, self._reject(source_id, 401, message, "no credentials")
+        header_tokens, url_tokens = self._presented_tokens(path_token)
+        if not (header_tokens or url_tokens):
+            return None, self._reject(source_id, 401, "Missing token.", "no credentials")
+        tokens = header_tokens + (url_tokens if source.allow_url_token else [])
         if not source or not any(source._check_token(token) for token in tokens):
             # Unknown and archived sources get the same response as a wrong token.
-            return None, self._reject(source_id, 403, "Invalid token.", "invalid token")
+            message = "Invalid token."
+            if url_tokens:
+                message = (
+                    "Invalid token. A token in the URL is only accepted by sources "
+                    "with Accept Token in URL set."
+                )
+            return None, self._reject(source_id, 403, message, "invalid token")
         return source.with_company(source.company_id), None
 
     def _read_body(self):
@@ -259,8 +268,9 @@ class IntakeController(http.Controller):
             return None
         return raw if len(raw) <= MAX_REQUEST_BYTES else None
 
-    def _presented_tokens(self, source, path_token=None):
-        """Return the tokens the request presents, from every accepted place."""
+    def _presented_tokens(self, path_token=None):
+        """Return the tokens the request presents in its headers, and those in
+        its URL (the ``token`` query parameter and the last path segment)."""
         headers = request.httprequest.headers
         tokens = []
         authorization = headers.get("Authorization", "")
@@ -278,15 +288,13 @@ class IntakeController(http.Controller):
         for name in ("X-Proactive-Token", "X-Api-Key"):
             if headers.get(name, "").strip():
                 tokens.append(headers[name].strip())
-        if source and source.allow_url_token:
-            query_token = request.httprequest.args.get("token", "").strip()
-            if query_token:
-                tokens.append(query_token)
-            if path_token:
-                tokens.append(path_token)
+        url_tokens = [request.httprequest.args.get("token", "").strip(), path_token or ""]
         # Generated tokens have 43 characters and Angi API keys at most 160, so
         # longer values are ignored.
-        return [token for token in tokens if len(token) <= 512][:4]
+        return (
+            [token for token in tokens if len(token) <= 512][:4],
+            [token for token in url_tokens if token and len(token) <= 512],
+        )
 
     def _reject_too_large(self, source_id):
         return self._reject(

@@ -222,7 +222,8 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         url = "/lead_proactive/intake/%s?token=%s" % (self.generic.id, self.generic_token)
         headers = {"Content-Type": "application/json"}
         response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
-        self.assertEqual(response.status_code, 401)
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("Accept Token in URL", response.json()["error"])
         self.generic.allow_url_token = True
         response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
         self.assertEqual(response.status_code, 200)
@@ -232,8 +233,14 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         url = "/lead_proactive/intake/%s/%s" % (self.generic.id, self.generic_token)
         headers = {"Content-Type": "application/json"}
         response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
-        self.assertEqual(response.status_code, 401)
-        self.assertIn("in a header, not in the URL", response.json()["error"])
+        self.assertEqual(response.status_code, 403)
+        refused = response.json()
+        # An unknown source, and one that takes its token in a header, get
+        # the very same answer.
+        for source_id in (self.generic.id + 1000, self.thumbtack.id):
+            other = "/lead_proactive/intake/%s/%s" % (source_id, self.generic_token)
+            response = self.url_open(other, data=json.dumps(GENERIC_LEAD), headers=headers)
+            self.assertEqual((response.status_code, response.json()), (403, refused))
         self.generic.allow_url_token = True
         response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
         self.assertEqual(response.status_code, 200, response.text)
@@ -374,7 +381,20 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
             self.assertEqual((touch.channel, touch.state), ("assisted", "sent"))
             self.assertEqual(touch.activity_id.summary, "Call the lead now: %s" % lead.phone)
             self.assertIn("Call the lead, or text them", touch.activity_id.note)
-            self.assertNotIn("marketplace", touch.activity_id.note)
+            # A call script and a call activity, not the marketplace's chat reply.
+            self.assertEqual(
+                touch.mail_template_id, self.env.ref("lead_proactive.mail_template_call_script")
+            )
+            self.assertEqual(
+                touch.activity_id.activity_type_id,
+                self.env.ref("lead_proactive.mail_activity_type_assisted_call"),
+            )
+            self.assertNotIn("available", touch.activity_id.note)
+            self.assertIn("calling about your request", touch.activity_id.note)
+        # Calling back is the first response.
+        self.assertFalse(leads[0].proactive_first_response_date)
+        leads[0].proactive_touch_ids.filtered(lambda t: t.step == 0).activity_id.action_done()
+        self.assertTrue(leads[0].proactive_first_response_date)
         # No email address to follow up: the sequence returns the reason.
         self.assertEqual(
             leads[0]._proactive_followup_reach_reason("email"),
