@@ -18,7 +18,7 @@ _logger = logging.getLogger(__name__)
 CHANNELS = [
     ("email", "Email"),
     ("relay", "Email relay"),
-    ("marketplace_chat", "Marketplace chat"),
+    ("marketplace_chat", "Marketplace or platform chat"),
     ("phone", "Phone call"),
     ("manual", "Entered by hand"),
 ]
@@ -68,7 +68,9 @@ class CrmLead(models.Model):
         string="Channel",
         copy=False,
         help="Where the conversation with the lead takes place. Marketplace "
-        "chats cannot be answered by email: their replies are assisted.",
+        "chats (Facebook Marketplace, OfferUp), lead platform inboxes "
+        "(Thumbtack, Yelp) and phone calls cannot be answered by email: "
+        "their replies are assisted.",
     )
     proactive_relay_email = fields.Boolean(
         string="Temporary Relay Address",

@@ -257,7 +257,7 @@ class CrmLead(models.Model):
         if channel == "email":
             if self.proactive_channel == "marketplace_chat":
                 return self.env._(
-                    "the lead can only be reached in the marketplace chat"
+                    "the lead can only be reached in the marketplace or platform chat"
                 )
             if self.proactive_channel == "phone":
                 return self.env._("the lead can only be reached by phone")

@@ -477,7 +477,7 @@ class CrmLead(models.Model):
             "contact": self.contact_name or self.partner_name or self.partner_id.name or "",
             "phone": self.phone or "",
             "email": self.email_from or "",
-            "source": self.source_id.name or "",
+            "source": self.source_id.name or env._("Unknown source"),
             "channel": channels.get(self.proactive_channel, ""),
             "place": ", ".join(filter(None, [self.proactive_city, self.proactive_zip])),
             "timeline": timeline,

@@ -325,7 +325,7 @@ class TestLeadFollowup(FollowupCase):
         )
         lead._proactive_start_followup()
         self.assertEqual(lead.proactive_followup_state, "stopped")
-        self.assertIn("marketplace chat", lead.proactive_followup_stop_reason)
+        self.assertIn("marketplace or platform chat", lead.proactive_followup_stop_reason)
 
     # ------------------------------------------------------------
     # Sending hours and daily maximum

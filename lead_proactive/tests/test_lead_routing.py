@@ -279,7 +279,7 @@ class TestLeadRouting(ProactiveCase):
         self.assertEqual(lead.user_id, self.user_salesman)
         self.assertEqual(lead.activity_ids.activity_type_id, assisted_type, "no call next to it")
         self.assertEqual(lead.activity_ids.user_id, self.user_salesman, "the owner replies in the chat")
-        self.assertIn("Marketplace chat", str(lead.proactive_handoff_summary))
+        self.assertIn("Marketplace or platform chat", str(lead.proactive_handoff_summary))
         self.assertEqual(len(self._notes(lead, "lead_proactive.mt_lead_handoff")), 1)
 
     def test_high_intent_round_robin(self):
