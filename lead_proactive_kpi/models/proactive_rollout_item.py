@@ -36,6 +36,22 @@ class ProactiveRolloutItem(models.Model):
         )
         return definitions
 
+    def action_configure(self):
+        """Open what the weekly report item misses: its scheduled action when
+        it is off, else the users, to give a sales manager an email address."""
+        if self.key != "weekly_report":
+            return super().action_configure()
+        self.ensure_one()
+        crons = self._proactive_find_crons("_cron_send_weekly_report")
+        if crons and not crons.filtered("active"):
+            action = self.env["ir.actions.actions"]._for_xml_id("base.ir_cron_act")
+            action["domain"] = [("id", "in", crons.ids)]
+            action["context"] = {"active_test": False}
+            return action
+        action = self.env["ir.actions.actions"]._for_xml_id("base.action_res_users")
+        action["domain"] = [("all_group_ids", "in", self.env.ref("sales_team.group_sale_manager").ids)]
+        return action
+
     @api.model
     def _proactive_rollout_check_weekly_report(self, company):
         _ = self.env._

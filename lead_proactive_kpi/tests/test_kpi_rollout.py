@@ -22,6 +22,23 @@ class TestKpiRollout(ProactiveCase):
         # user_sales_manager is a sales manager with an email address.
         self.assertTrue(self.status()["weekly_report"]["done"], self.status()["weekly_report"])
 
+    def test_weekly_report_configure_link(self):
+        items = self.env["proactive.rollout.item"]._proactive_sync_items(self.env.company)
+        item = items.filtered(lambda i: i.key == "weekly_report")
+        cron = self.env.ref("lead_proactive_kpi.ir_cron_lead_proactive_kpi_weekly_report")
+        cron.active = False
+        action = item.action_configure()
+        self.assertEqual(action["res_model"], "ir.cron")
+        self.assertEqual(self.env["ir.cron"].with_context(active_test=False).search(action["domain"]), cron)
+
+        # With the scheduled action on, what is left is a manager's address.
+        cron.active = True
+        action = item.action_configure()
+        self.assertEqual(action["res_model"], "res.users")
+        managers = self.env["res.users"].search(action["domain"])
+        self.assertIn(self.user_sales_manager, managers)
+        self.assertNotIn(self.user_salesman, managers)
+
     def test_weekly_review_from_sent_report(self):
         self.env["digest.digest"].search([]).write({"state": "deactivated"})
         review = self.status()["weekly_review"]
