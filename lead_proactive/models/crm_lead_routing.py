@@ -493,6 +493,7 @@ class CrmLead(models.Model):
             "next_step": self._proactive_best_next_step(env),
             "missing": ", ".join(missing),
             "messages": self._proactive_handoff_messages(owner),
+            "time_zone": self._sla_user_tz(owner),
         }
 
     def _proactive_best_next_step(self, env):
@@ -533,7 +534,7 @@ class CrmLead(models.Model):
                 {
                     "author": message.author_id.name or message.email_from or "",
                     "date": format_datetime(
-                        self.env, message.date, tz=owner.tz or False, dt_format="short",
+                        self.env, message.date, tz=self._sla_user_tz(owner), dt_format="short",
                         lang_code=owner.lang or None,
                     ),
                     "body": plaintext2html(text) if text else "",

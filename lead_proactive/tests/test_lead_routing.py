@@ -229,6 +229,9 @@ class TestLeadRouting(ProactiveCase):
         self.assertIn("Can I pay the deposit now?", summary, "the lead's message, as plain text")
         self.assertIn("Hi Jane", summary, "our instant reply is among the last messages")
         self.assertNotIn("&lt;p&gt;", summary, "messages are text, not escaped markup")
+        # Message times are in the owner's zone, named once.
+        zone = lead._sla_user_tz(lead.user_id)
+        self.assertIn("(times in %s)" % zone, summary)
         note = self._notes(lead, "lead_proactive.mt_lead_handoff")
         self.assertIn("Take the payment now", note.body)
 
