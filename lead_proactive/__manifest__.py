@@ -49,6 +49,7 @@
         "views/base_automation_views.xml",
         "views/proactive_rollout_item_views.xml",
         "views/res_config_settings_views.xml",
+        "data/booking_handover_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -516,11 +516,15 @@ class CrmLead(models.Model):
     # Guard and instant reply
     # ------------------------------------------------------------
     def _proactive_guard_reason(self):
-        """Return why no automated message may be sent to the lead, or ''."""
+        """Return why no automated message may be sent to the lead, or ''.
+
+        With the context key ``proactive_guard_ignore_pause``, a paused
+        automation is not a reason: the other checks still apply.
+        """
         self.ensure_one()
         if self.proactive_opt_out:
             return _("the lead opted out")
-        if self.proactive_paused:
+        if self.proactive_paused and not self.env.context.get("proactive_guard_ignore_pause"):
             return _("automation is paused: %(reason)s", reason=self.proactive_pause_reason or "")
         if self.won_status != "pending":
             return _("the lead is closed")

@@ -18,7 +18,10 @@ records:
   options scripts) do not meet it.
 - Booked Confirmation starts when the lead reaches a Booked stage and is met
   by the next message sent to the lead, written by an internal user or sent by
-  the automation, or by a call or chat-reply activity marked done.
+  the automation, or by a call or chat-reply activity marked done. When the
+  confirmation is left to a salesperson as an activity (see
+  crm_lead_booking_handover.py), the policy's target by hand sets the
+  deadline, and marking that activity done meets it too.
 
 Each clock is kept as a ``proactive.sla.record``. Reaching a later milestone
 starts that milestone's SLA in place of the current one: a replaced clock past
@@ -251,7 +254,7 @@ class CrmLead(models.Model):
         for lead in started:
             policy = policies[lead]
             start = start_dates[lead.id]
-            at_risk_date, deadline = policy._compute_due_dates(start)
+            at_risk_date, deadline = lead._sla_compute_due_dates(policy, start)
             lead_values[lead] = {
                 "sla_policy_id": policy.id,
                 "sla_target": target,
@@ -271,6 +274,13 @@ class CrmLead(models.Model):
             lead.sudo().write({**values, "sla_record_id": record.id})
             wake_times.update((values["sla_at_risk_date"], values["sla_deadline"]))
         self._sla_schedule_check(wake_times)
+
+    def _sla_compute_due_dates(self, policy, start):
+        """Return ``(at_risk_date, deadline)`` of the lead's clock of
+        ``policy`` started at ``start``. Override point for a lead whose
+        time allowed is not the policy's target."""
+        self.ensure_one()
+        return policy._compute_due_dates(start)
 
     def _sla_prepare_record_values(self, lead_values):
         """Return the values of the SLA record of a clock the lead starts
@@ -392,7 +402,7 @@ class CrmLead(models.Model):
                 if not policy:
                     dropped |= lead
                     continue
-                at_risk_date, deadline = policy._compute_due_dates(lead.sla_start_date)
+                at_risk_date, deadline = lead._sla_compute_due_dates(policy, lead.sla_start_date)
                 status = "at_risk" if at_risk_date <= now else "on_track"
                 changed = (
                     lead.sla_policy_id != policy

@@ -24,7 +24,7 @@ IMMEDIATE_GRACE = datetime.timedelta(minutes=1)
 CALENDAR_WINDOW = datetime.timedelta(days=14)
 CALENDAR_MAX_WINDOWS = 27
 # Editing these fields changes the due dates of the leads the policy governs.
-DUE_DATE_FIELDS = {"minutes", "at_risk_percent", "calendar_id"}
+DUE_DATE_FIELDS = {"minutes", "at_risk_percent", "calendar_id", "by_hand_minutes"}
 # Editing these fields changes which leads the policy governs.
 SCOPE_FIELDS = {"active", "target", "sequence", "company_id", "team_ids", "source_ids", "medium_ids"}
 # Statuses of a lead's SLA whose deadline a policy edit moves.
@@ -61,7 +61,8 @@ class ProactiveSlaPolicy(models.Model):
         "done. Automated messages do not stop it.\n"
         "Booked Confirmation: starts when the lead reaches a Booked stage and "
         "stops at the next message sent to the lead, automated or written by a "
-        "salesperson, or at a call or chat-reply activity marked done.",
+        "salesperson, or at a call, chat-reply or Confirm Booking activity "
+        "marked done.",
     )
     met_by = fields.Text(
         string="Met By",
@@ -75,6 +76,15 @@ class ProactiveSlaPolicy(models.Model):
         help="Time allowed before the SLA is breached, in minutes. With working "
         "hours, only working minutes count. 0 means immediately: the lead is "
         "due one minute after the clock starts.",
+    )
+    by_hand_minutes = fields.Integer(
+        string="Target by Hand (minutes)",
+        required=True,
+        default=15,
+        help="Booked Confirmation only: time allowed when the confirmation is "
+        "left to a salesperson as an activity, because the automation is paused "
+        "on the lead or the lead is reached by chat or phone. Counted like the "
+        "target, from the booking. 0 means one minute.",
     )
     at_risk_percent = fields.Integer(
         string="At Risk After (%)",
@@ -109,6 +119,9 @@ class ProactiveSlaPolicy(models.Model):
     _minutes_not_negative = models.Constraint(
         "CHECK(minutes >= 0)", "The SLA target cannot be negative."
     )
+    _by_hand_minutes_not_negative = models.Constraint(
+        "CHECK(by_hand_minutes >= 0)", "The SLA target by hand cannot be negative."
+    )
     _at_risk_percent_range = models.Constraint(
         "CHECK(at_risk_percent > 0 AND at_risk_percent <= 100)",
         "The at-risk threshold must be between 1 and 100 percent.",
@@ -129,7 +142,10 @@ class ProactiveSlaPolicy(models.Model):
             ),
             "booked_confirmation": self.env._(
                 "The next message sent to the lead, automated or written by a "
-                "salesperson, or a call or chat-reply activity marked done."
+                "salesperson, or a call, chat-reply or Confirm Booking activity "
+                "marked done. When a salesperson has to send the confirmation "
+                "(the automation is paused, or the lead is reached by chat or "
+                "phone), the Target by Hand applies."
             ),
         }
         for policy in self:
@@ -266,11 +282,14 @@ class ProactiveSlaPolicy(models.Model):
     # ------------------------------------------------------------
     # Due dates
     # ------------------------------------------------------------
-    def _compute_due_dates(self, start):
+    def _compute_due_dates(self, start, minutes=None):
         """Return ``(at_risk_date, deadline)`` for a clock started at
-        ``start``, as naive UTC datetimes as Odoo stores them."""
+        ``start``, as naive UTC datetimes as Odoo stores them. ``minutes``
+        replaces the policy's target."""
         self.ensure_one()
-        duration = datetime.timedelta(minutes=self.minutes) if self.minutes else IMMEDIATE_GRACE
+        if minutes is None:
+            minutes = self.minutes
+        duration = datetime.timedelta(minutes=minutes) if minutes else IMMEDIATE_GRACE
         at_risk_after = business_time.scale_duration(duration, self.at_risk_percent)
         start_utc = business_time.to_utc(start)
         due = None

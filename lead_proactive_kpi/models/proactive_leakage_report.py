@@ -63,12 +63,14 @@ class ProactiveLeakageReport(models.Model):
         "since the deadline passed. Qualified, no next step: since the last "
         "stage change. Lost after the follow-ups: since the lead was lost.",
     )
+    # No aggregator: a group row would show a total or a maximum of waits
+    # that started at different times, which the list cannot label.
     waited_minutes = fields.Integer(
-        string="Waited (min)", readonly=True, aggregator="max",
+        string="Waited (min)", readonly=True, aggregator=None,
         help="Minutes from Waiting Since to now.",
     )
     waited_hours = fields.Float(
-        string="Waited (h)", readonly=True, aggregator="max",
+        string="Waited (h)", readonly=True, aggregator=None,
         help="Hours from Waiting Since to now.",
     )
 

@@ -122,3 +122,26 @@ class TestLeakageReport(ProactiveKpiCase):
         self.assertIn(self.lead_waiting_long, leads)
         self.assertIn(self.lead_qualified_idle, leads, "unassigned")
         self.assertNotIn(self.lead_waiting_short, leads, "assigned to the manager")
+
+    def test_waits_not_totalled_in_groups(self):
+        # The list view requests the aggregate of each field of the view that
+        # has an aggregator, and shows it in the group rows.
+        Report = self.env["proactive.leakage.report"]
+        view_fields = Report.get_views([(False, "list")])["models"][Report._name]["fields"]
+        self.assertIn("waited_minutes", view_fields)
+        self.assertIn("waited_hours", view_fields)
+        self.assertFalse(view_fields["waited_minutes"].get("aggregator"))
+        self.assertFalse(view_fields["waited_hours"].get("aggregator"))
+
+        aggregates = [
+            "%s:%s" % (name, description["aggregator"])
+            for name, description in view_fields.items()
+            if description.get("aggregator")
+        ]
+        groups = Report.web_read_group(
+            [("lead_id", "in", self.leakage_leads.ids)], ["category"], aggregates
+        )["groups"]
+        self.assertTrue(groups)
+        for group in groups:
+            self.assertNotIn("waited_minutes", group)
+            self.assertNotIn("waited_hours", group)

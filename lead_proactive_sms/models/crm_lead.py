@@ -369,6 +369,8 @@ class CrmLead(models.Model):
             # A confirmation deferred to the morning is dropped when the lead
             # left the Booked stage overnight: there is nothing to confirm.
             reason = self.env._("the lead is no longer at a Booked stage")
+        # NOTE: a deferred confirmation of a lead paused since it was deferred
+        # is skipped here, with no Confirm Booking activity for a salesperson.
         if (
             not reason
             and touch.kind == "instant_reply"

@@ -10,3 +10,4 @@ from . import test_sms_booking
 from . import test_sms_inbound_rules
 from . import test_sms_rollout
 from . import test_intake_sms
+from . import test_sms_booking_handover
