@@ -32,3 +32,4 @@ from . import crm_lead_mail_body
 from . import proactive_intake_source
 from . import proactive_intake_event
 from . import crm_lead_intake
+from . import res_company

@@ -810,8 +810,7 @@ class TestLeadSla(SlaCase):
         self.assertLessEqual(large_count, small_count, "the cost does not grow with the batch")
         more = self.create_leads(SLA_CRON_BATCH_SIZE, when=self.at(1))
         self.env.invalidate_all()
-        # Includes the write check of the booking confirmation rule.
-        with self.assertQueryCount(12):
+        with self.assertQueryCount(8):
             counts, error = more._sla_check_batch(self.at(5))
         self.assertEqual(counts["at_risk"], SLA_CRON_BATCH_SIZE)
         self.assertIsNone(error)
