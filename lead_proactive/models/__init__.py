@@ -33,3 +33,4 @@ from . import proactive_intake_source
 from . import proactive_intake_event
 from . import crm_lead_intake
 from . import res_company
+from . import crm_lead_assignment

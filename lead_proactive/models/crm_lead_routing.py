@@ -336,11 +336,15 @@ class CrmLead(models.Model):
                 self.env._("Sensitive topic: answer the lead yourself"),
                 body,
             )
-        self.with_context(proactive_automated=True).message_post(
+        note = self.with_context(
+            proactive_automated=True, mail_notify_force_send=False
+        ).message_post(
             body=body,
             subtype_xmlid="lead_proactive.mt_lead_guard",
             partner_ids=leader.partner_id.ids,
         )
+        self._proactive_wake_mail_queue()
+        self._proactive_note_notified(leader.partner_id, note)
 
     # ------------------------------------------------------------
     # High intent: handoff
@@ -393,11 +397,27 @@ class CrmLead(models.Model):
             )
         else:
             intro = self.env._("High intent: the handoff summary changed.")
-        self.with_context(proactive_automated=True).message_post(
+        note = self.with_context(
+            proactive_automated=True, mail_notify_force_send=False
+        ).message_post(
             body=Markup("<p><strong>%s</strong></p>%s") % (intro, summary),
             subtype_xmlid="lead_proactive.mt_lead_handoff",
             partner_ids=owner.partner_id.ids,
         )
+        self._proactive_wake_mail_queue()
+        self._proactive_note_notified(owner.partner_id, note)
+
+    @api.model
+    def _proactive_wake_mail_queue(self):
+        """Have the mail queue send the emails just queued, right after the
+        commit.
+
+        The handoff and escalation notes email a salesperson through the
+        queue, so the transaction that handles an inbound message does not
+        wait for the SMTP server. Without this trigger they would wait for
+        the queue's hourly run.
+        """
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
 
     def _proactive_assign_owner(self):
         """Return the lead's salesperson, assigning one when it has none.

@@ -69,9 +69,15 @@ class MailThread(models.AbstractModel):
             for name in CAPTURE_HEADERS
             if message.get(name)
         }
-        return super(
-            MailThread, self.with_context(proactive_mail_headers=headers)
-        )._message_route_process(message, message_dict, routes)
+        # A new lead's "assigned to you" email waits for the lead flow, which
+        # may notify the same user itself (see crm_lead_assignment.py).
+        leads = self.env["crm.lead"]._proactive_defer_assignment_notices()
+        thread = self.with_context(leads.env.context, proactive_mail_headers=headers)
+        result = super(MailThread, thread)._message_route_process(
+            message, message_dict, routes
+        )
+        leads._proactive_send_deferred_assignment_notices()
+        return result
 
     @api.model
     def message_route(
