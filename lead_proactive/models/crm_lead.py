@@ -352,8 +352,13 @@ class CrmLead(models.Model):
         lead's id and left on the lead, and the message that caused it stays
         in the chatter because the gateway's transaction still commits.
         """
-        rules = self._proactive_inbound_rules()
-        for lead in self:
+        # Every step rule of the flow runs this for the same message: the
+        # first run reads it, and the others find nothing left to read.
+        leads = self.filtered(lambda lead: not lead._proactive_inbound_all_read())
+        if not leads:
+            return
+        rules = leads._proactive_inbound_rules()
+        for lead in leads:
             try:
                 with self.env.cr.savepoint():
                     lead._proactive_process_inbound_one(rules)

@@ -24,6 +24,10 @@ from odoo import models
 
 _logger = logging.getLogger(__name__)
 
+# Key in the cursor's cache (cleared with the transaction's caches) of
+# {lead id: id of the last message posted on the lead that the flow may read}.
+POSTED_INBOUND_KEY = "lead_proactive.posted_inbound"
+
 
 @dataclasses.dataclass
 class InboundBatch:
@@ -97,6 +101,42 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # Processing run
     # ------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if self._proactive_may_read(message):
+            posted = self.env.cr.cache.setdefault(POSTED_INBOUND_KEY, {})
+            posted[self.id] = max(posted.get(self.id, 0), message.id)
+        return result
+
+    def _proactive_may_read(self, message):
+        """Tell whether ``message`` may be one the flow reads. It must hold
+        for every message that ``_proactive_inbound_messages`` returns; other
+        messages may pass too."""
+        return message.message_type == "email"
+
+    def _proactive_inbound_all_read(self):
+        """Tell, without a query, that the flow has read every message posted
+        on the lead in this transaction, so that a run finds nothing new.
+
+        The messages it may read are posted with ``message_post``, which
+        records them (``_message_post_after_hook``). When the cursor's cache
+        was cleared (savepoint rollback, commit), this returns False and the
+        run searches the messages.
+
+        NOTE: a message created without ``message_post`` after a run of the
+        same transaction is read by a later transaction's run, or by
+        ``action_proactive_run``, which always searches.
+        """
+        self.ensure_one()
+        posted = self.env.cr.cache.get(POSTED_INBOUND_KEY, {}).get(self.id)
+        return bool(posted) and self.proactive_last_message_id.id >= posted
+
+    def action_proactive_run(self):
+        posted = self.env.cr.cache.get(POSTED_INBOUND_KEY, {})
+        for lead_id in self.ids:
+            posted.pop(lead_id, None)
+        return super().action_proactive_run()
+
     def _proactive_process_inbound_one(self, rules=None):
         """Read the lead's new messages, then run the enabled steps.
 

@@ -84,6 +84,25 @@ class TestLeadInboundRules(ProactiveCase):
         self.assertTrue(lead.proactive_next_touch_date)
         self.assertFalse(lead.proactive_error)
 
+    def test_messages_read_once_per_post(self):
+        Lead = type(self.env["crm.lead"])
+        with patch.object(
+            Lead, "_proactive_inbound_messages", autospec=True,
+            side_effect=Lead._proactive_inbound_messages,
+        ) as read:
+            lead, msg_id, _mails = self._new_lead()
+            self.assertEqual(read.call_count, 1, "four rules, one read")
+            with self.mock_datetime_and_now(NOW + datetime.timedelta(minutes=5)):
+                self.process_plain(
+                    "Jane Doe <%s>" % EMAIL,
+                    "Also, what's the address?",
+                    subject="Re: Quote request",
+                    extra="In-Reply-To: %s\n" % msg_id,
+                )
+        self.assertEqual(read.call_count, 2, "a reply in the same transaction is read")
+        self.assertEqual(lead.proactive_last_message_id, self._inbound(lead)[0])
+        self.assertEqual(lead.proactive_intent_level, "high")
+
     def test_qualification_off(self):
         self._switch_off("qualification")
         lead, _msg_id, mails = self._new_lead()

@@ -224,6 +224,11 @@ class CrmLead(models.Model):
         texts = self.env["mail.message"].sudo().search(domain, order="id")
         return (messages | texts).sorted("id")
 
+    def _proactive_may_read(self, message):
+        return super()._proactive_may_read(message) or (
+            message.message_type == "sms" and message.proactive_sms_inbound
+        )
+
     def _proactive_send_instant_reply(self, trigger_message):
         """Text the instant reply to a lead that texted us; other leads get
         lead_proactive's email or assisted reply."""
