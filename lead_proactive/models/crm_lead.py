@@ -224,6 +224,20 @@ class CrmLead(models.Model):
         return result
 
     @api.model
+    def _proactive_ref(self, xmlid, raise_if_not_found=True):
+        """Return the record of ``xmlid`` (None when it is unknown and
+        ``raise_if_not_found`` is False).
+
+        Unlike ``env.ref``, which runs a query on each call to check that
+        the record exists, this only reads Odoo's cache of xml ids: the lead
+        flow looks up several records for each inbound message.
+        """
+        model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(
+            xmlid, raise_if_not_found=raise_if_not_found
+        )
+        return self.env[model].browse(res_id) if model else None
+
+    @api.model
     def _proactive_manual_fields_in(self, vals):
         return sorted(name for name in PARSED_FIELDS if vals.get(name))
 
@@ -319,7 +333,7 @@ class CrmLead(models.Model):
         medium_xmlid = (
             "utm.utm_medium_website" if contact.source == "website" else "utm.utm_medium_email"
         )
-        values["medium_id"] = self.env.ref(medium_xmlid).id
+        values["medium_id"] = self._proactive_ref(medium_xmlid).id
         if not contact.email or not msg_dict.get("author_id"):
             values["partner_id"] = False
         return values
@@ -327,7 +341,7 @@ class CrmLead(models.Model):
     @api.model
     def _proactive_source_for(self, source_key):
         xmlid = SOURCE_XMLIDS.get(source_key or "")
-        return self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+        return self._proactive_ref(xmlid, raise_if_not_found=False) if xmlid else None
 
     def _message_receive_bounce(self, email, partner):
         super()._message_receive_bounce(email, partner)
@@ -605,7 +619,7 @@ class CrmLead(models.Model):
         self.ensure_one()
         body = template._render_field("body_html", self.ids)[self.id]
         script = html2plaintext(body or "")
-        user = self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
+        user = self.user_id or self.team_id.user_id or self._proactive_ref("base.user_admin")
         return self.activity_schedule(
             "lead_proactive.mail_activity_type_assisted_reply",
             # Due today for the salesperson, in their time zone.
@@ -622,8 +636,10 @@ class CrmLead(models.Model):
         """Return the title of the assisted-reply activity: where to reply."""
         self.ensure_one()
         marketplaces = (
-            self.env.ref("lead_proactive.utm_source_facebook_marketplace", raise_if_not_found=False),
-            self.env.ref("lead_proactive.utm_source_offerup", raise_if_not_found=False),
+            self._proactive_ref(
+                "lead_proactive.utm_source_facebook_marketplace", raise_if_not_found=False
+            ),
+            self._proactive_ref("lead_proactive.utm_source_offerup", raise_if_not_found=False),
         )
         if self.source_id and self.source_id not in marketplaces:
             return _("Reply to the lead on %(source)s now", source=self.source_id.name)

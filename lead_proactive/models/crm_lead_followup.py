@@ -368,7 +368,7 @@ class CrmLead(models.Model):
         )
         if when not in triggered:
             triggered.add(when)
-            self.env.ref(CRON_XMLID).sudo()._trigger(at=when)
+            self._proactive_ref(CRON_XMLID).sudo()._trigger(at=when)
 
     def _proactive_send_followup(self):
         """Send the lead's due follow-up step, or end the sequence.

@@ -264,7 +264,7 @@ class CrmLead(models.Model):
                 ("model", "=", self._name),
                 ("res_id", "=", self.id),
                 ("message_type", "in", ["comment", "email_outgoing"]),
-                ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+                ("subtype_id", "=", self._proactive_ref("mail.mt_comment").id),
             ]
         )
         if self.partner_id:
@@ -325,7 +325,7 @@ class CrmLead(models.Model):
                 "automation may write to the lead again."
             ),
         )
-        activity_type = self.env.ref("lead_proactive.mail_activity_type_sensitive")
+        activity_type = self._proactive_ref("lead_proactive.mail_activity_type_sensitive")
         open_escalation = self.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type
         )
@@ -374,8 +374,10 @@ class CrmLead(models.Model):
         if not first and not changed:
             return
 
-        activity_type = self.env.ref("lead_proactive.mail_activity_type_handoff")
-        assisted_type = self.env.ref("lead_proactive.mail_activity_type_assisted_reply")
+        activity_type = self._proactive_ref("lead_proactive.mail_activity_type_handoff")
+        assisted_type = self._proactive_ref(
+            "lead_proactive.mail_activity_type_assisted_reply"
+        )
         open_handoff = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         open_assisted = self.activity_ids.filtered(lambda a: a.activity_type_id == assisted_type)
         if open_handoff:
@@ -417,7 +419,7 @@ class CrmLead(models.Model):
         wait for the SMTP server. Without this trigger they would wait for
         the queue's hourly run.
         """
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        self._proactive_ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
 
     def _proactive_assign_owner(self):
         """Return the lead's salesperson, assigning one when it has none.
@@ -450,7 +452,7 @@ class CrmLead(models.Model):
         return user
 
     def _proactive_fallback_user(self):
-        return self.env.ref("base.user_admin")
+        return self._proactive_ref("base.user_admin")
 
     def _proactive_schedule_activity(self, activity_type, user, summary, note):
         """Schedule an activity due today in ``user``'s time zone.

@@ -314,7 +314,7 @@ class CrmLead(models.Model):
             )
 
     def _sla_schedule_check(self, moments):
-        cron = self.env.ref(SLA_CRON_XMLID, raise_if_not_found=False)
+        cron = self._proactive_ref(SLA_CRON_XMLID, raise_if_not_found=False)
         moments = [moment for moment in moments if moment]
         if cron and moments:
             cron.sudo()._trigger(sorted(set(moments)))

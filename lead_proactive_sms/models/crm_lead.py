@@ -40,8 +40,8 @@ class CrmLead(models.Model):
     @api.model
     def _proactive_sms_medium(self):
         """Return the SMS medium, creating it when no module ships one."""
-        medium = self.env.ref(SMS_MEDIUM_XMLID, raise_if_not_found=False)
-        medium = medium or self.env.ref(
+        medium = self._proactive_ref(SMS_MEDIUM_XMLID, raise_if_not_found=False)
+        medium = medium or self._proactive_ref(
             "mass_mailing_sms.utm_medium_sms", raise_if_not_found=False
         )
         if medium:
@@ -66,7 +66,7 @@ class CrmLead(models.Model):
         """Return ``number`` in E.164, reading a national number with the
         company's country (the United States when the company has none), or
         False when it is not a valid phone number."""
-        country = company.country_id or self.env.ref("base.us")
+        country = company.country_id or self._proactive_ref("base.us")
         return (
             self._phone_format(number=(number or "").strip(), country=country) or False
         )
