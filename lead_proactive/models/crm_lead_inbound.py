@@ -17,6 +17,7 @@ messages stay in the chatter unread. The next run after a rule is switched
 on reads them all, and may then send a late first instant reply.
 """
 
+import contextlib
 import dataclasses
 import logging
 
@@ -157,11 +158,36 @@ class CrmLead(models.Model):
             if step and (step not in enabled or step in failed):
                 continue
             try:
-                with self.env.cr.savepoint():
+                with self._proactive_phase_savepoint():
                     getattr(self, method_name)(batch)
             except Exception as error:  # noqa: BLE001 - one step must not stop the others
                 failed.add(step)
                 self._proactive_inbound_step_failed(step, method_name, error)
+
+    @contextlib.contextmanager
+    def _proactive_phase_savepoint(self):
+        """Run a phase in a savepoint that leaves the commit hooks (tracking
+        messages, bus notifications) to the end of the lead's run.
+
+        Odoo's default savepoint runs those hooks when it opens and closes.
+        Each phase that changes a tracked field (phone, intent, stage) then
+        posts a tracking message of its own, three for a new lead, where a
+        transaction without savepoints posts one. Here the ORM is flushed at
+        both ends all the same, and the caller's savepoint (one per lead)
+        runs the hooks once.
+
+        A failing phase rolls back and clears the ORM caches and the pending
+        hooks, as Odoo's savepoint does. NOTE: the hooks of the lead's earlier
+        phases go with them, so their tracked changes get no message.
+        """
+        self.env.flush_all()
+        with self.env.cr.savepoint(flush=False):
+            try:
+                yield
+                self.env.flush_all()
+            except Exception:
+                self.env.cr.clear()
+                raise
 
     def _proactive_capture_inbound(self, messages):
         """Note automatic mail, extract the text of the lead's own messages,

@@ -271,6 +271,35 @@ class TestLeadInboundRules(ProactiveCase):
         self.assertEqual(len(notes), 1)
         self.assertIn("Routing", notes.body)
 
+    def test_failing_step_rolls_back_its_changes(self):
+        Lead = type(self.env["crm.lead"])
+
+        def score_then_fail(lead, message, text):
+            lead.write({"proactive_intent_score": 99, "proactive_need": "broken"})
+            raise ValueError("scoring broke")
+
+        with (
+            patch.object(
+                Lead, "_proactive_match_signals", autospec=True, side_effect=score_then_fail
+            ),
+            mute_logger(INBOUND_LOGGER),
+        ):
+            lead, _msg_id, _mails = self._new_lead()
+        self.assertEqual(lead.proactive_intent_score, 0)
+        self.assertNotEqual(lead.proactive_need, "broken")
+        self.assertEqual(lead.proactive_city, "Austin", "the earlier phase is kept")
+        self.assertEqual(lead.stage_id, self.stage_qualified, "the later phases ran")
+
+    def test_one_tracking_message_per_run(self):
+        lead, _msg_id, _mails = self._new_lead(FIRST_MESSAGE + " Call me at 512 555 0199.")
+        self.assertTrue(lead.phone)
+        tracked = lead.message_ids.filtered("tracking_value_ids")
+        self.assertEqual(len(tracked), 1, "the steps' changes are tracked together")
+        self.assertEqual(
+            set(tracked.tracking_value_ids.field_id.mapped("name")),
+            {"phone", "proactive_intent_level", "stage_id"},
+        )
+
     def test_failing_step_skips_its_later_phase(self):
         """The handoff phase of routing does not run after its scoring failed."""
         Lead = type(self.env["crm.lead"])
