@@ -36,6 +36,11 @@ PARSED_FIELDS = {
     "proactive_need": "need",
     "proactive_budget": "budget",
 }
+# Context key of the work that waits for the end of an inbound message's
+# processing (see crm.lead._proactive_defer_until_processed). It is a dict, so
+# that what it collects survives savepoint rollbacks, unlike the cursor's
+# caches and commit hooks.
+DEFERRED_WORK = "proactive_deferred_work"
 # utm.source records for the sources recognised in notification emails.
 SOURCE_XMLIDS = {
     "craigslist": "utm.utm_source_craigslist",
@@ -354,6 +359,51 @@ class CrmLead(models.Model):
                 ),
                 subtype_xmlid="lead_proactive.mt_lead_guard",
             )
+
+    # ------------------------------------------------------------
+    # Work deferred to the end of an inbound message's processing
+    # ------------------------------------------------------------
+    @api.model
+    def _proactive_defer_until_processed(self):
+        """Return ``self`` in a context where some side effects wait for
+        ``_proactive_run_deferred``, which the caller runs once the inbound
+        message is captured, posted and processed by the lead flow.
+
+        The flow often makes them pointless in the meantime: the "assigned
+        to you" email when a handoff note notifies the same user
+        (crm_lead_assignment.py), the SLA cron's wake-up at a first-reply
+        deadline that the instant reply met (crm_lead_sla.py).
+        """
+        return self.with_context(**{DEFERRED_WORK: {}})
+
+    def _proactive_deferred_work(self):
+        """Return the dict that collects the deferred work, or None when no
+        work is deferred (no such context, or its work already ran)."""
+        deferred = self.env.context.get(DEFERRED_WORK)
+        if deferred is None or deferred.get("done"):
+            return None
+        return deferred
+
+    def _proactive_defer_for(self, deferred):
+        """Record that ``deferred`` contains work for the leads of ``self``."""
+        deferred.setdefault("lead_ids", set()).update(self.ids)
+
+    @api.model
+    def _proactive_run_deferred(self):
+        """Do the deferred work; from then on nothing is deferred any more
+        in this context."""
+        deferred = self._proactive_deferred_work()
+        if deferred is None:
+            return
+        deferred["done"] = True
+        leads = self.browse(list(deferred.get("lead_ids", ()))).exists()
+        if leads:
+            leads._proactive_process_deferred(deferred)
+
+    def _proactive_process_deferred(self, deferred):
+        """Do the work that ``deferred`` collected for the leads of ``self``
+        (those that still exist). Each module that defers work overrides
+        this and calls super."""
 
     # ------------------------------------------------------------
     # Inbound processing

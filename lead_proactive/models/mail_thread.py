@@ -69,14 +69,14 @@ class MailThread(models.AbstractModel):
             for name in CAPTURE_HEADERS
             if message.get(name)
         }
-        # A new lead's "assigned to you" email waits for the lead flow, which
-        # may notify the same user itself (see crm_lead_assignment.py).
-        leads = self.env["crm.lead"]._proactive_defer_assignment_notices()
+        # Some side effects wait for the end of the lead flow, which may make
+        # them pointless (see crm.lead._proactive_defer_until_processed).
+        leads = self.env["crm.lead"]._proactive_defer_until_processed()
         thread = self.with_context(leads.env.context, proactive_mail_headers=headers)
         result = super(MailThread, thread)._message_route_process(
             message, message_dict, routes
         )
-        leads._proactive_send_deferred_assignment_notices()
+        leads._proactive_run_deferred()
         return result
 
     @api.model

@@ -365,13 +365,12 @@ class ProactiveSmsInbound(models.Model):
         text = "".join(parts.mapped(lambda part: part.body or ""))
         media = [url for part in parts for url in (part.media_urls or "").splitlines()]
         company = self.company_id
-        # A new lead's "assigned to you" email waits for the lead flow, which
-        # may notify the same user itself (lead_proactive's
-        # crm_lead_assignment.py).
+        # Some side effects wait for the end of the lead flow, which may make
+        # them pointless (see crm.lead._proactive_defer_until_processed).
         Lead = (
             self.env["crm.lead"]
             .with_company(company)
-            ._proactive_defer_assignment_notices()
+            ._proactive_defer_until_processed()
         )
         keyword = sms_keywords.classify(
             text, company._proactive_sms_extra_opt_out_words()
@@ -394,7 +393,7 @@ class ProactiveSmsInbound(models.Model):
             message = lead._proactive_sms_post_inbound(
                 text, media, self.number, keyword
             )
-        Lead._proactive_send_deferred_assignment_notices()
+        Lead._proactive_run_deferred()
         parts.write(
             {
                 "state": "done",
