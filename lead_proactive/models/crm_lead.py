@@ -486,10 +486,11 @@ class CrmLead(models.Model):
                 own_subject = subject
         return body, subject, own_subject
 
-    def _proactive_record_inbound(self, message):
-        """Store when the lead last wrote, and whether it replied to us."""
+    def _proactive_record_inbound(self, message, values=None):
+        """Store when the lead last wrote, and whether it replied to us,
+        with the other ``values`` in the same write."""
         self.ensure_one()
-        values = {"proactive_last_inbound_date": message.date}
+        values = {**(values or {}), "proactive_last_inbound_date": message.date}
         has_replied = self.proactive_touch_ids.filtered(lambda t: t.state == "sent")
         if has_replied and not self.proactive_replied:
             values["proactive_replied"] = True

@@ -212,8 +212,14 @@ class CrmLead(models.Model):
             body, subject, own_subject = self._proactive_message_parts(message)
             texts[message.id] = "%s\n%s" % (body, subject) if subject else body
             need_texts[message.id] = (body, own_subject)
-            self._proactive_record_inbound(message)
-        self.write({"proactive_last_message_id": messages[-1].id})
+            # Recording the last message marks the messages as processed, in
+            # the same write.
+            processed = None
+            if message == messages[-1]:
+                processed = {"proactive_last_message_id": message.id}
+            self._proactive_record_inbound(message, processed)
+        if messages[-1].proactive_auto_reason:
+            self.write({"proactive_last_message_id": messages[-1].id})
         return InboundBatch(
             messages=messages, real_messages=real_messages, texts=texts, need_texts=need_texts
         )

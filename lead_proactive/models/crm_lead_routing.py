@@ -191,6 +191,7 @@ class CrmLead(models.Model):
                 )
         intent = [signal for signal in matched if signal.kind == "intent"]
         sensitive = [signal for signal in matched if signal.kind == "sensitive"]
+        values = {}
         if intent:
             _logger.info(
                 "Lead %s: intent signals %s in message %s",
@@ -198,15 +199,15 @@ class CrmLead(models.Model):
                 [signal.id for signal in intent],
                 message.id,
             )
-            self.write(
-                {
-                    "proactive_intent_signal_ids": [
-                        Command.link(signal.id) for signal in intent
-                    ],
-                    "proactive_intent_message_id": message.id,
-                }
-            )
-        self._proactive_rescore()
+            values = {
+                "proactive_intent_signal_ids": [Command.link(signal.id) for signal in intent],
+                "proactive_intent_message_id": message.id,
+            }
+        # The new signals and the score they give, in one write.
+        signals = self.proactive_intent_signal_ids.union(*intent)
+        values.update(self._proactive_prepare_score_values(signals))
+        if values:
+            self.write(values)
         if sensitive:
             self._proactive_escalate_sensitive(
                 self.env["proactive.intent.signal"].concat(*sensitive), message, matched
@@ -214,19 +215,27 @@ class CrmLead(models.Model):
 
     def _proactive_rescore(self):
         """Set the intent score and level from the lead's signals."""
+        for lead in self:
+            values = lead._proactive_prepare_score_values(lead.proactive_intent_signal_ids)
+            if values:
+                lead.write(values)
+
+    def _proactive_prepare_score_values(self, signals):
+        """Return the intent score and level that ``signals`` give the lead,
+        or an empty dict when the lead already has them."""
+        self.ensure_one()
         high_score = self._proactive_score_param(HIGH_SCORE_PARAM, DEFAULT_HIGH_SCORE)
         medium_score = self._proactive_score_param(MEDIUM_SCORE_PARAM, DEFAULT_MEDIUM_SCORE)
-        for lead in self:
-            signals = lead.proactive_intent_signal_ids
-            score = sum(signals.mapped("weight"))
-            if "high" in signals.mapped("level") or (signals and score >= high_score):
-                level = "high"
-            elif signals and score >= medium_score:
-                level = "medium"
-            else:
-                level = "low"
-            if (score, level) != (lead.proactive_intent_score, lead.proactive_intent_level):
-                lead.write({"proactive_intent_score": score, "proactive_intent_level": level})
+        score = sum(signals.mapped("weight"))
+        if "high" in signals.mapped("level") or (signals and score >= high_score):
+            level = "high"
+        elif signals and score >= medium_score:
+            level = "medium"
+        else:
+            level = "low"
+        if (score, level) == (self.proactive_intent_score, self.proactive_intent_level):
+            return {}
+        return {"proactive_intent_score": score, "proactive_intent_level": level}
 
     @api.model
     def _proactive_score_param(self, name, default):
