@@ -41,9 +41,7 @@ for part in "${parts[@]}"; do
     esac
 done
 
-free_port() {
-    "$VENV_DIR/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+free_port() { "$VENV_DIR/bin/python" "$bench_dir/bench_common.py" free-port; }
 http_port=${BENCH_HTTP_PORT:-$(free_port)}
 smtp_port=${BENCH_SMTP_PORT:-$(free_port)}
 
@@ -117,20 +115,7 @@ machine() {
 # Replace the part of the page between <!-- NAME:start --> and
 # <!-- NAME:end --> with the file SECTION, and keep the rest.
 write_section() {
-    "$VENV_DIR/bin/python" - "$out" "$1" "$2" <<'PY'
-import pathlib, sys
-page, name, section = pathlib.Path(sys.argv[1]), sys.argv[2], pathlib.Path(sys.argv[3]).read_text()
-start, end = "<!-- %s:start -->" % name, "<!-- %s:end -->" % name
-block = "%s\n%s%s" % (start, section, end)
-text = page.read_text() if page.exists() else "# Benchmarks\n"
-if start in text and end in text:
-    head, _sep, rest = text.partition(start)
-    text = head + block + rest.partition(end)[2]
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-page.parent.mkdir(parents=True, exist_ok=True)
-page.write_text(text)
-PY
+    "$VENV_DIR/bin/python" "$bench_dir/bench_common.py" write-section "$out" "$1" "$2"
     cat "$2"
     rm -f "$2"
 }
