@@ -2,7 +2,8 @@
 
 Run inside ``odoo shell`` by bench/run.sh, once on a database with only
 ``crm`` and once on a database with the suite, with the same generated
-emails. Prints one JSON line: the per-message times in seconds.
+emails. Prints one JSON line: the per-message times in seconds and the SQL
+queries per message.
 
 The senders' addresses contain BENCH_RUN, so a second run on the same
 database creates new leads instead of finding the first run's leads.
@@ -12,6 +13,8 @@ import json
 import os
 import statistics
 import time
+
+from odoo import sql_db
 
 COUNT = int(os.environ.get("BENCH_EMAILS", "500"))
 EMAIL = """From: Bench Person {n} <bench.person{n}.{run}@example.net>
@@ -42,14 +45,20 @@ timings = []
 # CPU time of this process (PostgreSQL's work excluded): less disturbed than
 # the wall-clock time when other jobs share the machine's cores.
 cpu_timings = []
+# Queries of the gateway's transaction (env.cr), and of every cursor: the
+# instant reply is sent after the commit on a cursor of its own.
+queries, all_queries = [], []
 Thread = env["mail.thread"].sudo()
 for n in range(COUNT):
     raw = EMAIL.format(n=n, z=n % 100, run=run).encode()
+    count_start, all_count_start = env.cr.sql_log_count, sql_db.sql_counter
     start, cpu_start = time.perf_counter(), time.process_time()
     Thread.message_process(False, raw)
     env.cr.commit()
     timings.append(time.perf_counter() - start)
     cpu_timings.append(time.process_time() - cpu_start)
+    queries.append(env.cr.sql_log_count - count_start)
+    all_queries.append(sql_db.sql_counter - all_count_start)
 
 leads = env["crm.lead"].search_count([("email_from", "like", "bench.person")])
 print("BENCH_RESULT " + json.dumps({
@@ -59,4 +68,7 @@ print("BENCH_RESULT " + json.dumps({
     "mean": statistics.fmean(timings),
     "p95": statistics.quantiles(timings, n=20)[-1],
     "cpu_median": statistics.median(cpu_timings),
+    # The first email fills Odoo's caches: it is left out of the counts.
+    "queries_median": statistics.median(queries[1:] or queries),
+    "all_queries_median": statistics.median(all_queries[1:] or all_queries),
 }))

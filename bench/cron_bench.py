@@ -18,18 +18,24 @@ Writes its part of docs/benchmarks.md between the cron-results markers.
 """
 
 import argparse
-import datetime
 import logging
 import os
 import pathlib
-import socket
-import sys
 import time
 
-PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
-ODOO_PATH = pathlib.Path(os.environ.get("ODOO_PATH", "/opt/odoo"))
-RESULTS_START = "<!-- cron-results:start -->"
-RESULTS_END = "<!-- cron-results:end -->"
+from bench_common import (
+    PROJECT_ROOT,
+    add_database_arguments,
+    create_database,
+    free_port,
+    load_average_text,
+    load_odoo,
+    log,
+    run_time_text,
+    write_section,
+)
+
+RESULTS_NAME = "cron-results"
 DUE_LEADS = 1000
 DEFAULT_SIZES = "10000,100000,1000000"
 
@@ -40,8 +46,7 @@ def parse_args():
         "--sizes", default=DEFAULT_SIZES,
         help="comma-separated lead counts, increasing (default %s)" % DEFAULT_SIZES,
     )
-    parser.add_argument("--db", default="bench_crons",
-                        help="database to create; it is dropped first (default bench_crons)")
+    add_database_arguments(parser, "bench_crons")
     parser.add_argument("--modules", default="lead_proactive",
                         help="comma-separated modules to install (default lead_proactive)")
     parser.add_argument("--reuse", action="store_true",
@@ -50,40 +55,13 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=1,
                         help="timed runs of each cron per size, the due leads reset "
                         "before each (default 1)")
-    parser.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "benchmarks.md"),
-                        help="page to write the results into (default docs/benchmarks.md)")
     parser.add_argument("--plans", default=str(PROJECT_ROOT / "docs" / "benchmark_plans"),
                         help="folder for the EXPLAIN output (default docs/benchmark_plans)")
-    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--db-port", default=os.environ.get("PGPORT", "5433"))
-    parser.add_argument("--db-user", default=os.environ.get("PGUSER", "odoo"))
-    parser.add_argument("--db-password", default=os.environ.get("PGPASSWORD", "odoo"))
     args = parser.parse_args()
     args.sizes = [int(size) for size in args.sizes.split(",")]
     if args.sizes != sorted(args.sizes) or args.sizes[0] < 2 * DUE_LEADS:
         parser.error("--sizes must increase and start at %s or more" % (2 * DUE_LEADS))
     return args
-
-
-def odoo_options(args):
-    addons = "%s,%s,%s" % (ODOO_PATH / "addons", ODOO_PATH / "odoo" / "addons", PROJECT_ROOT)
-    return [
-        "--addons-path=%s" % addons,
-        "--db_host=%s" % args.db_host,
-        "--db_port=%s" % args.db_port,
-        "--db_user=%s" % args.db_user,
-        "--db_password=%s" % args.db_password,
-    ]
-
-
-def log(message, *values):
-    print("==> " + (message % values if values else message), file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class CountingSink:
@@ -100,27 +78,6 @@ class CountingSink:
 # ------------------------------------------------------------
 # Database and data
 # ------------------------------------------------------------
-def create_database(args):
-    import subprocess  # noqa: PLC0415
-
-    import psycopg2  # noqa: PLC0415
-
-    connection = psycopg2.connect(
-        host=args.db_host, port=args.db_port, user=args.db_user,
-        password=args.db_password, dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % args.db)
-    connection.close()
-    log("installing %s in a new database %s", args.modules, args.db)
-    subprocess.run(
-        [sys.executable, str(ODOO_PATH / "odoo-bin"), "-d", args.db, "-i", args.modules,
-         "--stop-after-init", "--no-http", "--log-level=warn", *odoo_options(args)],
-        check=True,
-    )
-
-
 def prepare_configuration(env):
     """Configure the database and return the ids the generated leads refer to.
 
@@ -347,13 +304,12 @@ def measure_size(env, size, runs, sink):
 def describe(env, args):
     env.cr.execute("SHOW server_version")
     version = env.cr.fetchone()[0]
-    load = ", ".join("%.1f" % value for value in os.getloadavg())
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     return (
         "Run on %s UTC by `bench/cron_bench.py` (modules: %s), %s CPUs "
         "(`os.cpu_count()`), load average %s after the run, PostgreSQL %s. "
         "Each size ran each cron %s time(s); the table shows the median."
-        % (now, args.modules, os.cpu_count(), load, version, args.runs)
+        % (run_time_text(), args.modules, os.cpu_count(), load_average_text(), version,
+           args.runs)
     )
 
 
@@ -380,23 +336,10 @@ def format_results(header, all_results, plans_folder):
     return "\n".join(lines)
 
 
-def write_page(path, table):
-    path = pathlib.Path(path)
-    block = "%s\n%s\n%s" % (RESULTS_START, table, RESULTS_END)
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if RESULTS_START in text and RESULTS_END in text:
-        head, _sep, rest = text.partition(RESULTS_START)
-        text = head + block + rest.partition(RESULTS_END)[2]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-
-
 def main():
     args = parse_args()
     if not args.reuse:
-        create_database(args)
+        create_database(args, args.modules)
 
     from aiosmtpd.controller import Controller  # noqa: PLC0415
 
@@ -407,19 +350,11 @@ def main():
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
 
-    sys.path.insert(0, str(ODOO_PATH))
-    import odoo  # noqa: PLC0415 - needs ODOO_PATH on sys.path
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(
-        odoo_options(args)
-        + ["--log-level=warn", "--smtp=127.0.0.1", "--smtp-port=%s" % smtp_port]
-    )
     plans_folder = pathlib.Path(args.plans)
     plans_folder.mkdir(parents=True, exist_ok=True)
     all_results = []
     try:
-        registry = Registry(args.db)
+        odoo, registry = load_odoo(args, ["--smtp=127.0.0.1", "--smtp-port=%s" % smtp_port])
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             if args.reuse:
@@ -446,7 +381,9 @@ def main():
                     describe(env, args), all_results,
                     os.path.relpath(plans_folder, PROJECT_ROOT),
                 )
-                write_page(args.output, table)
+                write_section(
+                    args.output, RESULTS_NAME, table, heading="Follow-up and SLA crons"
+                )
     finally:
         controller.stop()
     print(table)

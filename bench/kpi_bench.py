@@ -24,16 +24,20 @@ environment, for example:
 import argparse
 import datetime
 import os
-import pathlib
 import statistics
-import subprocess
-import sys
 import time
 
-PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
-ODOO_PATH = pathlib.Path(os.environ.get("ODOO_PATH", "/opt/odoo"))
-RESULTS_START = "<!-- results:start -->"
-RESULTS_END = "<!-- results:end -->"
+from bench_common import (
+    add_database_arguments,
+    create_database,
+    load_average_text,
+    load_odoo,
+    log,
+    run_time_text,
+    write_section,
+)
+
+RESULTS_NAME = "results"
 PIVOT_TARGET = 2.0
 SNAPSHOT_TARGET = 10.0
 # Leads arrive over this many weeks before the run.
@@ -44,58 +48,16 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--leads", type=int, default=1_000_000,
                         help="number of leads to generate (default 1,000,000)")
-    parser.add_argument("--db", default="proactive_kpi_bench",
-                        help="database to create; it is dropped first (default proactive_kpi_bench)")
+    add_database_arguments(parser, "proactive_kpi_bench")
     parser.add_argument("--reuse", action="store_true",
                         help="time an existing benchmark database instead of creating one")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per query (default 3)")
-    parser.add_argument("--output", default=str(PROJECT_ROOT / "docs" / "benchmarks.md"),
-                        help="page to write the results into (default docs/benchmarks.md)")
-    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--db-port", default=os.environ.get("PGPORT", "5433"))
-    parser.add_argument("--db-user", default=os.environ.get("PGUSER", "odoo"))
-    parser.add_argument("--db-password", default=os.environ.get("PGPASSWORD", "odoo"))
     return parser.parse_args()
 
 
-def odoo_options(args):
-    addons = "%s,%s,%s" % (ODOO_PATH / "addons", ODOO_PATH / "odoo" / "addons", PROJECT_ROOT)
-    return [
-        "--addons-path=%s" % addons,
-        "--db_host=%s" % args.db_host,
-        "--db_port=%s" % args.db_port,
-        "--db_user=%s" % args.db_user,
-        "--db_password=%s" % args.db_password,
-    ]
-
-
-def log(message, *values):
-    print("==> " + (message % values if values else message), file=sys.stderr, flush=True)
-
-
 # ------------------------------------------------------------
-# Database creation and data generation
+# Data generation
 # ------------------------------------------------------------
-def create_database(args):
-    import psycopg2  # noqa: PLC0415 - only needed here
-
-    connection = psycopg2.connect(
-        host=args.db_host, port=args.db_port, user=args.db_user,
-        password=args.db_password, dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % args.db)
-    connection.close()
-    log("installing lead_proactive_kpi in a new database %s", args.db)
-    command = [
-        sys.executable, str(ODOO_PATH / "odoo-bin"), "-d", args.db,
-        "-i", "lead_proactive_kpi", "--stop-after-init", "--no-http",
-        "--log-level=warn", *odoo_options(args),
-    ]
-    subprocess.run(command, check=True)
-
-
 def generate_data(env, leads):
     """Insert ``leads`` leads spread over the last WEEKS_OF_HISTORY weeks,
     with their touches, in plain SQL."""
@@ -313,16 +275,14 @@ def describe_database(env):
 
 
 def format_results(results, leads, touches, version, settings, runs):
-    now = datetime.datetime.now(datetime.timezone.utc)
-    load = ", ".join("%.1f" % value for value in os.getloadavg())
     lines = [
         "Run on %s UTC by `bench/kpi_bench.py`: %s leads, %s touches, %s CPUs "
         "(`os.cpu_count()`), load average %s after the run, PostgreSQL %s "
         "(shared_buffers %s, work_mem %s, max_parallel_workers_per_gather %s). "
         "Each query ran %s times in one transaction. The table shows the first "
         "run and the median."
-        % (now.strftime("%Y-%m-%d %H:%M"), f"{leads:,}", f"{touches:,}", os.cpu_count(),
-           load, version, settings["shared_buffers"], settings["work_mem"],
+        % (run_time_text(), f"{leads:,}", f"{touches:,}", os.cpu_count(),
+           load_average_text(), version, settings["shared_buffers"], settings["work_mem"],
            settings["max_parallel_workers_per_gather"], runs),
         "",
         "| Query | First run (s) | Median (s) | Target (s) | Result |",
@@ -343,33 +303,12 @@ def format_results(results, leads, touches, version, settings, runs):
     return "\n".join(lines)
 
 
-def write_page(path, table):
-    path = pathlib.Path(path)
-    block = "%s\n%s\n%s" % (RESULTS_START, table, RESULTS_END)
-    if path.exists():
-        text = path.read_text()
-        if RESULTS_START in text and RESULTS_END in text:
-            head, _sep, rest = text.partition(RESULTS_START)
-            _old, _sep, tail = rest.partition(RESULTS_END)
-            path.write_text(head + block + tail)
-            return
-        path.write_text(text.rstrip("\n") + "\n\n" + block + "\n")
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("# Benchmarks\n\n## Lead KPIs\n\n%s\n" % block)
-
-
 def main():
     args = parse_args()
     if not args.reuse:
-        create_database(args)
+        create_database(args, "lead_proactive_kpi")
 
-    sys.path.insert(0, str(ODOO_PATH))
-    import odoo  # noqa: PLC0415 - needs ODOO_PATH on sys.path
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(odoo_options(args) + ["--log-level=warn"])
-    registry = Registry(args.db)
+    odoo, registry = load_odoo(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if args.reuse:
@@ -382,7 +321,7 @@ def main():
         results = measure(env, salesperson, args.runs)
     table = format_results(results, leads, touches, version, settings, args.runs)
     print(table)
-    write_page(args.output, table)
+    write_section(args.output, RESULTS_NAME, table, heading="Lead KPIs")
     log("results written to %s", args.output)
 
 

@@ -41,9 +41,7 @@ for part in "${parts[@]}"; do
     esac
 done
 
-free_port() {
-    "$VENV_DIR/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+free_port() { "$VENV_DIR/bin/python" "$bench_dir/bench_common.py" free-port; }
 http_port=${BENCH_HTTP_PORT:-$(free_port)}
 smtp_port=${BENCH_SMTP_PORT:-$(free_port)}
 
@@ -57,7 +55,8 @@ make_db() {
         || die "installing $modules in $db failed"
     # shellcheck disable=SC2046
     $(odoo_cmd shell) -d "$db" --no-http --log-level=warn \
-        <"$PROJECT_ROOT/setup/configure_demo.py" >/dev/null 2>&1
+        <"$PROJECT_ROOT/setup/configure_demo.py" >/dev/null 2>&1 \
+        || die "configuring $db with setup/configure_demo.py failed"
 }
 
 # A local SMTP server that drops every mail, on $smtp_port.
@@ -116,20 +115,7 @@ machine() {
 # Replace the part of the page between <!-- NAME:start --> and
 # <!-- NAME:end --> with the file SECTION, and keep the rest.
 write_section() {
-    "$VENV_DIR/bin/python" - "$out" "$1" "$2" <<'PY'
-import pathlib, sys
-page, name, section = pathlib.Path(sys.argv[1]), sys.argv[2], pathlib.Path(sys.argv[3]).read_text()
-start, end = "<!-- %s:start -->" % name, "<!-- %s:end -->" % name
-block = "%s\n%s%s" % (start, section, end)
-text = page.read_text() if page.exists() else "# Benchmarks\n"
-if start in text and end in text:
-    head, _sep, rest = text.partition(start)
-    text = head + block + rest.partition(end)[2]
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-page.parent.mkdir(parents=True, exist_ok=True)
-page.write_text(text)
-PY
+    "$VENV_DIR/bin/python" "$bench_dir/bench_common.py" write-section "$out" "$1" "$2"
     cat "$2"
     rm -f "$2"
 }
@@ -174,6 +160,7 @@ part_inbound() {
         echo "| Inbound email, median per message ($emails new leads) | $(fmt_ms "$(json "$bare" median)") | $(fmt_ms "$(json "$suite" median)") | suite / bare <= 1.3 | $ratio |"
         echo "| Inbound email, p95 per message | $(fmt_ms "$(json "$bare" p95)") | $(fmt_ms "$(json "$suite" p95)") | | |"
         echo "| Inbound email, median Odoo CPU time per message | $(fmt_ms "$(json "$bare" cpu_median)") | $(fmt_ms "$(json "$suite" cpu_median)") | | $cpu_ratio |"
+        echo "| Inbound email, median SQL queries per message (gateway transaction / all cursors) | $(json "$bare" queries_median) / $(json "$bare" all_queries_median) | $(json "$suite" queries_median) / $(json "$suite" all_queries_median) | | |"
         echo "| Reply latency, message_process start to SMTP ($latency_emails emails), median | | $(fmt_ms "$(json "$latency" median)") | < 1 s | |"
         echo "| Reply latency, p95 | | $(fmt_ms "$(json "$latency" p95)") | < 1 s | |"
         echo
@@ -182,6 +169,8 @@ part_inbound() {
         echo "handed to the SMTP server after the commit; bare Odoo only creates the lead."
         echo "The CPU time is the Odoo process's own (time.process_time), without"
         echo "PostgreSQL's; it varies less than the wall-clock time on a shared machine."
+        echo "The query counts leave out the first email, which fills Odoo's caches."
+        echo "\"All cursors\" adds the cursors that send the mail after the commit."
     } >"$section"
     write_section inbound-results "$section"
 }

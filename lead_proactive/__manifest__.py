@@ -3,7 +3,7 @@
 {
     "name": "Proactive Leads",
     "summary": "Answer every lead within a minute, qualify it and keep it moving",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/CRM",
     "author": "Proactive Leads contributors",
     "website": "https://github.com/proactive-leads/proactive-leads",

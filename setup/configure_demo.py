@@ -26,6 +26,8 @@ env.cr.commit()
 # SMS demo: Twilio credentials that only sign the texts setup/send_sms.sh
 # posts to this server, and an outbox that keeps every outgoing text on this
 # machine (logged and appended to a file) instead of calling Twilio or IAP.
+# Skipped on a database without lead_proactive_sms, such as the benchmark's
+# database with only crm.
 import os  # noqa: E402
 
 DEMO_TWILIO_AUTH_TOKEN = "0123456789abcdef0123456789abcdef"  # as in setup/send_sms.py
@@ -33,16 +35,17 @@ state_dir = os.environ.get("PROACTIVE_STATE_DIR") or os.path.join(
     os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"),
     "proactive-leads",
 )
-env.company.sudo().write(
-    {
-        "country_id": env.ref("base.us").id,
-        "sms_twilio_account_sid": "AC00000000000000000000000000000000",
-        "sms_twilio_auth_token": DEMO_TWILIO_AUTH_TOKEN,
-        "proactive_sms_team_id": team.id,
-    }
-)
-env["ir.config_parameter"].set_param(
-    "lead_proactive_sms.demo_outbox",
-    os.environ.get("PROACTIVE_SMS_OUTBOX") or os.path.join(state_dir, "sms_outbox.jsonl"),
-)
-env.cr.commit()
+if "proactive_sms_team_id" in env["res.company"]._fields:
+    env.company.sudo().write(
+        {
+            "country_id": env.ref("base.us").id,
+            "sms_twilio_account_sid": "AC00000000000000000000000000000000",
+            "sms_twilio_auth_token": DEMO_TWILIO_AUTH_TOKEN,
+            "proactive_sms_team_id": team.id,
+        }
+    )
+    env["ir.config_parameter"].set_param(
+        "lead_proactive_sms.demo_outbox",
+        os.environ.get("PROACTIVE_SMS_OUTBOX") or os.path.join(state_dir, "sms_outbox.jsonl"),
+    )
+    env.cr.commit()

@@ -33,3 +33,5 @@ from . import proactive_intake_source
 from . import proactive_intake_event
 from . import crm_lead_intake
 from . import crm_lead_booking_handover
+from . import res_company
+from . import crm_lead_assignment

@@ -40,6 +40,11 @@ PARSED_FIELDS = {
     "proactive_need": "need",
     "proactive_budget": "budget",
 }
+# Context key of the work that waits for the end of an inbound message's
+# processing (see crm.lead._proactive_defer_until_processed). It is a dict, so
+# that what it collects survives savepoint rollbacks, unlike the cursor's
+# caches and commit hooks.
+DEFERRED_WORK = "proactive_deferred_work"
 # utm.source records for the sources recognised in notification emails.
 SOURCE_XMLIDS = {
     "craigslist": "utm.utm_source_craigslist",
@@ -230,6 +235,20 @@ class CrmLead(models.Model):
         return result
 
     @api.model
+    def _proactive_ref(self, xmlid, raise_if_not_found=True):
+        """Return the record of ``xmlid`` (None when it is unknown and
+        ``raise_if_not_found`` is False).
+
+        Unlike ``env.ref``, which runs a query on each call to check that
+        the record exists, this only reads Odoo's cache of xml ids: the lead
+        flow looks up several records for each inbound message.
+        """
+        model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(
+            xmlid, raise_if_not_found=raise_if_not_found
+        )
+        return self.env[model].browse(res_id) if model else None
+
+    @api.model
     def _proactive_manual_fields_in(self, vals):
         return sorted(name for name in PARSED_FIELDS if vals.get(name))
 
@@ -325,7 +344,7 @@ class CrmLead(models.Model):
         medium_xmlid = (
             "utm.utm_medium_website" if contact.source == "website" else "utm.utm_medium_email"
         )
-        values["medium_id"] = self.env.ref(medium_xmlid).id
+        values["medium_id"] = self._proactive_ref(medium_xmlid).id
         if not contact.email or not msg_dict.get("author_id"):
             values["partner_id"] = False
         return values
@@ -333,7 +352,7 @@ class CrmLead(models.Model):
     @api.model
     def _proactive_source_for(self, source_key):
         xmlid = SOURCE_XMLIDS.get(source_key or "")
-        return self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+        return self._proactive_ref(xmlid, raise_if_not_found=False) if xmlid else None
 
     def _message_receive_bounce(self, email, partner):
         super()._message_receive_bounce(email, partner)
@@ -348,6 +367,51 @@ class CrmLead(models.Model):
             )
 
     # ------------------------------------------------------------
+    # Work deferred to the end of an inbound message's processing
+    # ------------------------------------------------------------
+    @api.model
+    def _proactive_defer_until_processed(self):
+        """Return ``self`` in a context where some side effects wait for
+        ``_proactive_run_deferred``, which the caller runs once the inbound
+        message is captured, posted and processed by the lead flow.
+
+        The flow often makes them pointless in the meantime: the "assigned
+        to you" email when a handoff note notifies the same user
+        (crm_lead_assignment.py), the SLA cron's wake-up at a first-reply
+        deadline that the instant reply met (crm_lead_sla.py).
+        """
+        return self.with_context(**{DEFERRED_WORK: {}})
+
+    def _proactive_deferred_work(self):
+        """Return the dict that collects the deferred work, or None when no
+        work is deferred (no such context, or its work already ran)."""
+        deferred = self.env.context.get(DEFERRED_WORK)
+        if deferred is None or deferred.get("done"):
+            return None
+        return deferred
+
+    def _proactive_defer_for(self, deferred):
+        """Record that ``deferred`` contains work for the leads of ``self``."""
+        deferred.setdefault("lead_ids", set()).update(self.ids)
+
+    @api.model
+    def _proactive_run_deferred(self):
+        """Do the deferred work; from then on nothing is deferred any more
+        in this context."""
+        deferred = self._proactive_deferred_work()
+        if deferred is None:
+            return
+        deferred["done"] = True
+        leads = self.browse(list(deferred.get("lead_ids", ()))).exists()
+        if leads:
+            leads._proactive_process_deferred(deferred)
+
+    def _proactive_process_deferred(self, deferred):
+        """Do the work that ``deferred`` collected for the leads of ``self``
+        (those that still exist). Each module that defers work overrides
+        this and calls super."""
+
+    # ------------------------------------------------------------
     # Inbound processing
     # ------------------------------------------------------------
     def _proactive_process_inbound(self):
@@ -358,8 +422,13 @@ class CrmLead(models.Model):
         lead's id and left on the lead, and the message that caused it stays
         in the chatter because the gateway's transaction still commits.
         """
-        rules = self._proactive_inbound_rules()
-        for lead in self:
+        # Every step rule of the flow runs this for the same message: the
+        # first run reads it, and the others find nothing left to read.
+        leads = self.filtered(lambda lead: not lead._proactive_inbound_all_read())
+        if not leads:
+            return
+        rules = leads._proactive_inbound_rules()
+        for lead in leads:
             try:
                 with self.env.cr.savepoint():
                     lead._proactive_process_inbound_one(rules)
@@ -423,10 +492,11 @@ class CrmLead(models.Model):
                 own_subject = subject
         return body, subject, own_subject
 
-    def _proactive_record_inbound(self, message):
-        """Store when the lead last wrote, and whether it replied to us."""
+    def _proactive_record_inbound(self, message, values=None):
+        """Store when the lead last wrote, and whether it replied to us,
+        with the other ``values`` in the same write."""
         self.ensure_one()
-        values = {"proactive_last_inbound_date": message.date}
+        values = {**(values or {}), "proactive_last_inbound_date": message.date}
         has_replied = self.proactive_touch_ids.filtered(lambda t: t.state == "sent")
         if has_replied and not self.proactive_replied:
             values["proactive_replied"] = True
@@ -622,7 +692,7 @@ class CrmLead(models.Model):
         self.ensure_one()
         body = template._render_field("body_html", self.ids)[self.id]
         script = html2plaintext(body or "")
-        user = self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
+        user = self.user_id or self.team_id.user_id or self._proactive_ref("base.user_admin")
         activity_type = (
             "lead_proactive.mail_activity_type_assisted_call"
             if self.proactive_channel == "phone"
@@ -646,7 +716,7 @@ class CrmLead(models.Model):
             "lead_proactive.mail_activity_type_assisted_reply",
             "lead_proactive.mail_activity_type_assisted_call",
         ):
-            types |= self.env.ref(xmlid, raise_if_not_found=False) or types
+            types |= self._proactive_ref(xmlid, raise_if_not_found=False) or types
         return types
 
     def _proactive_assisted_reply_summary(self):
@@ -655,8 +725,10 @@ class CrmLead(models.Model):
         if self.proactive_channel == "phone":
             return _("Call the lead now: %(phone)s", phone=self.phone or "")
         marketplaces = (
-            self.env.ref("lead_proactive.utm_source_facebook_marketplace", raise_if_not_found=False),
-            self.env.ref("lead_proactive.utm_source_offerup", raise_if_not_found=False),
+            self._proactive_ref(
+                "lead_proactive.utm_source_facebook_marketplace", raise_if_not_found=False
+            ),
+            self._proactive_ref("lead_proactive.utm_source_offerup", raise_if_not_found=False),
         )
         if self.source_id and self.source_id not in marketplaces:
             return _("Reply to the lead on %(source)s now", source=self.source_id.name)

@@ -193,13 +193,12 @@ class CrmLead(models.Model):
         last_touch = self._proactive_last_touch()
         if not cadence or not last_touch:
             return
-        self.write(
-            {
-                "proactive_cadence_id": cadence.id,
-                "proactive_followup_step": 0,
-                "proactive_followup_failures": 0,
-            }
-        )
+        # Written with the state below, in one write.
+        values = {
+            "proactive_cadence_id": cadence.id,
+            "proactive_followup_step": 0,
+            "proactive_followup_failures": 0,
+        }
         reason = ""
         if last_touch.state == "skipped":
             reason = last_touch.skip_reason or self.env._(
@@ -216,6 +215,7 @@ class CrmLead(models.Model):
         if reason:
             self.write(
                 {
+                    **values,
                     "proactive_followup_state": "stopped",
                     "proactive_followup_stop_reason": reason,
                     "proactive_next_touch_date": False,
@@ -224,6 +224,7 @@ class CrmLead(models.Model):
             return
         self.write(
             {
+                **values,
                 "proactive_followup_state": "running",
                 "proactive_followup_stop_reason": False,
             }
@@ -370,7 +371,7 @@ class CrmLead(models.Model):
         )
         if when not in triggered:
             triggered.add(when)
-            self.env.ref(CRON_XMLID).sudo()._trigger(at=when)
+            self._proactive_ref(CRON_XMLID).sudo()._trigger(at=when)
 
     def _proactive_send_followup(self):
         """Send the lead's due follow-up step, or end the sequence.

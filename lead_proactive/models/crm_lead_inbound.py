@@ -17,12 +17,17 @@ messages stay in the chatter unread. The next run after a rule is switched
 on reads them all, and may then send a late first instant reply.
 """
 
+import contextlib
 import dataclasses
 import logging
 
 from odoo import models
 
 _logger = logging.getLogger(__name__)
+
+# Key in the cursor's cache (cleared with the transaction's caches) of
+# {lead id: id of the last message posted on the lead that the flow may read}.
+POSTED_INBOUND_KEY = "lead_proactive.posted_inbound"
 
 
 @dataclasses.dataclass
@@ -97,6 +102,42 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # Processing run
     # ------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if self._proactive_may_read(message):
+            posted = self.env.cr.cache.setdefault(POSTED_INBOUND_KEY, {})
+            posted[self.id] = max(posted.get(self.id, 0), message.id)
+        return result
+
+    def _proactive_may_read(self, message):
+        """Tell whether ``message`` may be one the flow reads. It must hold
+        for every message that ``_proactive_inbound_messages`` returns; other
+        messages may pass too."""
+        return message.message_type == "email"
+
+    def _proactive_inbound_all_read(self):
+        """Tell, without a query, that the flow has read every message posted
+        on the lead in this transaction, so that a run finds nothing new.
+
+        The messages it may read are posted with ``message_post``, which
+        records them (``_message_post_after_hook``). When the cursor's cache
+        was cleared (savepoint rollback, commit), this returns False and the
+        run searches the messages.
+
+        NOTE: a message created without ``message_post`` after a run of the
+        same transaction is read by a later transaction's run, or by
+        ``action_proactive_run``, which always searches.
+        """
+        self.ensure_one()
+        posted = self.env.cr.cache.get(POSTED_INBOUND_KEY, {}).get(self.id)
+        return bool(posted) and self.proactive_last_message_id.id >= posted
+
+    def action_proactive_run(self):
+        posted = self.env.cr.cache.get(POSTED_INBOUND_KEY, {})
+        for lead_id in self.ids:
+            posted.pop(lead_id, None)
+        return super().action_proactive_run()
+
     def _proactive_process_inbound_one(self, rules=None):
         """Read the lead's new messages, then run the enabled steps.
 
@@ -117,11 +158,36 @@ class CrmLead(models.Model):
             if step and (step not in enabled or step in failed):
                 continue
             try:
-                with self.env.cr.savepoint():
+                with self._proactive_phase_savepoint():
                     getattr(self, method_name)(batch)
             except Exception as error:  # noqa: BLE001 - one step must not stop the others
                 failed.add(step)
                 self._proactive_inbound_step_failed(step, method_name, error)
+
+    @contextlib.contextmanager
+    def _proactive_phase_savepoint(self):
+        """Run a phase in a savepoint that leaves the commit hooks (tracking
+        messages, bus notifications) to the end of the lead's run.
+
+        Odoo's default savepoint runs those hooks when it opens and closes.
+        Each phase that changes a tracked field (phone, intent, stage) then
+        posts a tracking message of its own, three for a new lead, where a
+        transaction without savepoints posts one. Here the ORM is flushed at
+        both ends all the same, and the caller's savepoint (one per lead)
+        runs the hooks once.
+
+        A failing phase rolls back and clears the ORM caches and the pending
+        hooks, as Odoo's savepoint does. NOTE: the hooks of the lead's earlier
+        phases go with them, so their tracked changes get no message.
+        """
+        self.env.flush_all()
+        with self.env.cr.savepoint(flush=False):
+            try:
+                yield
+                self.env.flush_all()
+            except Exception:
+                self.env.cr.clear()
+                raise
 
     def _proactive_capture_inbound(self, messages):
         """Note automatic mail, extract the text of the lead's own messages,
@@ -146,8 +212,14 @@ class CrmLead(models.Model):
             body, subject, own_subject = self._proactive_message_parts(message)
             texts[message.id] = "%s\n%s" % (body, subject) if subject else body
             need_texts[message.id] = (body, own_subject)
-            self._proactive_record_inbound(message)
-        self.write({"proactive_last_message_id": messages[-1].id})
+            # Recording the last message marks the messages as processed, in
+            # the same write.
+            processed = None
+            if message == messages[-1]:
+                processed = {"proactive_last_message_id": message.id}
+            self._proactive_record_inbound(message, processed)
+        if messages[-1].proactive_auto_reason:
+            self.write({"proactive_last_message_id": messages[-1].id})
         return InboundBatch(
             messages=messages, real_messages=real_messages, texts=texts, need_texts=need_texts
         )

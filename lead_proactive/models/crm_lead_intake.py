@@ -29,10 +29,13 @@ class CrmLead(models.Model):
         values = self._proactive_intake_prepare_values(source, data)
         # As in the mail gateway, the technical user does not become the
         # salesperson: the team's rules or its leader take the lead.
+        # Some side effects wait for the end of the lead flow, which may make
+        # them pointless (see _proactive_defer_until_processed).
         lead = (
             self.sudo()
             .with_company(source.company_id)
             .with_context(default_user_id=False, mail_create_nosubscribe=True)
+            ._proactive_defer_until_processed()
             .create(values)
         )
         lead._assign_userless_lead_in_team(
@@ -45,6 +48,7 @@ class CrmLead(models.Model):
             lead.id,
         )
         message = lead._proactive_intake_post(data, values["proactive_arrival_date"])
+        lead._proactive_run_deferred()
         return lead, message
 
     @api.model

@@ -191,6 +191,7 @@ class CrmLead(models.Model):
                 )
         intent = [signal for signal in matched if signal.kind == "intent"]
         sensitive = [signal for signal in matched if signal.kind == "sensitive"]
+        values = {}
         if intent:
             _logger.info(
                 "Lead %s: intent signals %s in message %s",
@@ -198,15 +199,15 @@ class CrmLead(models.Model):
                 [signal.id for signal in intent],
                 message.id,
             )
-            self.write(
-                {
-                    "proactive_intent_signal_ids": [
-                        Command.link(signal.id) for signal in intent
-                    ],
-                    "proactive_intent_message_id": message.id,
-                }
-            )
-        self._proactive_rescore()
+            values = {
+                "proactive_intent_signal_ids": [Command.link(signal.id) for signal in intent],
+                "proactive_intent_message_id": message.id,
+            }
+        # The new signals and the score they give, in one write.
+        signals = self.proactive_intent_signal_ids.union(*intent)
+        values.update(self._proactive_prepare_score_values(signals))
+        if values:
+            self.write(values)
         if sensitive:
             self._proactive_escalate_sensitive(
                 self.env["proactive.intent.signal"].concat(*sensitive), message, matched
@@ -214,19 +215,27 @@ class CrmLead(models.Model):
 
     def _proactive_rescore(self):
         """Set the intent score and level from the lead's signals."""
+        for lead in self:
+            values = lead._proactive_prepare_score_values(lead.proactive_intent_signal_ids)
+            if values:
+                lead.write(values)
+
+    def _proactive_prepare_score_values(self, signals):
+        """Return the intent score and level that ``signals`` give the lead,
+        or an empty dict when the lead already has them."""
+        self.ensure_one()
         high_score = self._proactive_score_param(HIGH_SCORE_PARAM, DEFAULT_HIGH_SCORE)
         medium_score = self._proactive_score_param(MEDIUM_SCORE_PARAM, DEFAULT_MEDIUM_SCORE)
-        for lead in self:
-            signals = lead.proactive_intent_signal_ids
-            score = sum(signals.mapped("weight"))
-            if "high" in signals.mapped("level") or (signals and score >= high_score):
-                level = "high"
-            elif signals and score >= medium_score:
-                level = "medium"
-            else:
-                level = "low"
-            if (score, level) != (lead.proactive_intent_score, lead.proactive_intent_level):
-                lead.write({"proactive_intent_score": score, "proactive_intent_level": level})
+        score = sum(signals.mapped("weight"))
+        if "high" in signals.mapped("level") or (signals and score >= high_score):
+            level = "high"
+        elif signals and score >= medium_score:
+            level = "medium"
+        else:
+            level = "low"
+        if (score, level) == (self.proactive_intent_score, self.proactive_intent_level):
+            return {}
+        return {"proactive_intent_score": score, "proactive_intent_level": level}
 
     @api.model
     def _proactive_score_param(self, name, default):
@@ -264,7 +273,7 @@ class CrmLead(models.Model):
                 ("model", "=", self._name),
                 ("res_id", "=", self.id),
                 ("message_type", "in", ["comment", "email_outgoing"]),
-                ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+                ("subtype_id", "=", self._proactive_ref("mail.mt_comment").id),
             ]
         )
         if self.partner_id:
@@ -325,7 +334,7 @@ class CrmLead(models.Model):
                 "automation may write to the lead again."
             ),
         )
-        activity_type = self.env.ref("lead_proactive.mail_activity_type_sensitive")
+        activity_type = self._proactive_ref("lead_proactive.mail_activity_type_sensitive")
         open_escalation = self.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type
         )
@@ -336,11 +345,15 @@ class CrmLead(models.Model):
                 self.env._("Sensitive topic: answer the lead yourself"),
                 body,
             )
-        self.with_context(proactive_automated=True).message_post(
+        note = self.with_context(
+            proactive_automated=True, mail_notify_force_send=False
+        ).message_post(
             body=body,
             subtype_xmlid="lead_proactive.mt_lead_guard",
             partner_ids=leader.partner_id.ids,
         )
+        self._proactive_wake_mail_queue()
+        self._proactive_note_notified(leader.partner_id, note)
 
     # ------------------------------------------------------------
     # High intent: handoff
@@ -370,7 +383,7 @@ class CrmLead(models.Model):
         if not first and not changed:
             return
 
-        activity_type = self.env.ref("lead_proactive.mail_activity_type_handoff")
+        activity_type = self._proactive_ref("lead_proactive.mail_activity_type_handoff")
         assisted_types = self._proactive_assisted_activity_types()
         open_handoff = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         open_assisted = self.activity_ids.filtered(lambda a: a.activity_type_id in assisted_types)
@@ -393,11 +406,27 @@ class CrmLead(models.Model):
             )
         else:
             intro = self.env._("High intent: the handoff summary changed.")
-        self.with_context(proactive_automated=True).message_post(
+        note = self.with_context(
+            proactive_automated=True, mail_notify_force_send=False
+        ).message_post(
             body=Markup("<p><strong>%s</strong></p>%s") % (intro, summary),
             subtype_xmlid="lead_proactive.mt_lead_handoff",
             partner_ids=owner.partner_id.ids,
         )
+        self._proactive_wake_mail_queue()
+        self._proactive_note_notified(owner.partner_id, note)
+
+    @api.model
+    def _proactive_wake_mail_queue(self):
+        """Have the mail queue send the emails just queued, right after the
+        commit.
+
+        The handoff and escalation notes email a salesperson through the
+        queue, so the transaction that handles an inbound message does not
+        wait for the SMTP server. Without this trigger they would wait for
+        the queue's hourly run.
+        """
+        self._proactive_ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
 
     def _proactive_assign_owner(self):
         """Return the lead's salesperson, assigning one when it has none.
@@ -430,7 +459,7 @@ class CrmLead(models.Model):
         return user
 
     def _proactive_fallback_user(self):
-        return self.env.ref("base.user_admin")
+        return self._proactive_ref("base.user_admin")
 
     def _proactive_schedule_activity(self, activity_type, user, summary, note):
         """Schedule an activity due today in ``user``'s time zone.

@@ -324,10 +324,36 @@ class CrmLead(models.Model):
             )
 
     def _sla_schedule_check(self, moments):
-        cron = self.env.ref(SLA_CRON_XMLID, raise_if_not_found=False)
+        """Wake the SLA cron at ``moments``, the due dates of the leads'
+        clocks.
+
+        While an inbound message is processed, the wake-up waits for the end
+        (see ``_proactive_defer_until_processed``): the instant reply meets
+        the first-reply clock that the new lead started moments before, and
+        its due dates would wake the cron for nothing.
+        """
+        deferred = self._proactive_deferred_work()
+        if deferred is not None and self:
+            self._proactive_defer_for(deferred)
+            deferred.setdefault("sla_lead_ids", set()).update(self.ids)
+            return
+        cron = self._proactive_ref(SLA_CRON_XMLID, raise_if_not_found=False)
         moments = [moment for moment in moments if moment]
         if cron and moments:
             cron.sudo()._trigger(sorted(set(moments)))
+
+    def _proactive_process_deferred(self, deferred):
+        """Wake the SLA cron at the due dates of the clocks still open on the
+        leads whose clocks started or moved during the processing."""
+        super()._proactive_process_deferred(deferred)
+        lead_ids = deferred.get("sla_lead_ids", ())
+        moments = []
+        for lead in self.filtered(lambda lead: lead.id in lead_ids):
+            if lead.sla_status == "on_track":
+                moments.append(lead.sla_at_risk_date)
+            if lead.sla_status in SLA_OPEN:
+                moments.append(lead.sla_deadline)
+        self._sla_schedule_check(moments)
 
     def _sla_mark_met(self, when, targets=None):
         """Stop the running SLA of the leads as met at ``when``.

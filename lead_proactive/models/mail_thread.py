@@ -69,9 +69,15 @@ class MailThread(models.AbstractModel):
             for name in CAPTURE_HEADERS
             if message.get(name)
         }
-        return super(
-            MailThread, self.with_context(proactive_mail_headers=headers)
-        )._message_route_process(message, message_dict, routes)
+        # Some side effects wait for the end of the lead flow, which may make
+        # them pointless (see crm.lead._proactive_defer_until_processed).
+        leads = self.env["crm.lead"]._proactive_defer_until_processed()
+        thread = self.with_context(leads.env.context, proactive_mail_headers=headers)
+        result = super(MailThread, thread)._message_route_process(
+            message, message_dict, routes
+        )
+        leads._proactive_run_deferred()
+        return result
 
     @api.model
     def message_route(

@@ -29,6 +29,10 @@ DUE_DATE_FIELDS = {"minutes", "at_risk_percent", "calendar_id", "by_hand_minutes
 SCOPE_FIELDS = {"active", "target", "sequence", "company_id", "team_ids", "source_ids", "medium_ids"}
 # Statuses of a lead's SLA whose deadline a policy edit moves.
 RECOMPUTED_STATUSES = ("on_track", "at_risk")
+# Key in the cursor's cache (cleared with the transaction's caches) of the ids
+# of the active policies, in their order. An inbound email starts two clocks,
+# so the policies are searched once per transaction instead of once per clock.
+ACTIVE_POLICY_IDS_KEY = "lead_proactive.active_sla_policy_ids"
 
 
 class ProactiveSlaPolicy(models.Model):
@@ -170,18 +174,21 @@ class ProactiveSlaPolicy(models.Model):
     # ------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self.env.cr.cache.pop(ACTIVE_POLICY_IDS_KEY, None)
         policies = super().create(vals_list)
         # A new, more specific policy takes over the running clocks it matches.
         policies._recompute_running_slas(scope_changed=True)
         return policies
 
     def write(self, vals):
+        self.env.cr.cache.pop(ACTIVE_POLICY_IDS_KEY, None)
         result = super().write(vals)
         if vals.keys() & (DUE_DATE_FIELDS | SCOPE_FIELDS):
             self._recompute_running_slas(scope_changed=bool(vals.keys() & SCOPE_FIELDS))
         return result
 
     def unlink(self):
+        self.env.cr.cache.pop(ACTIVE_POLICY_IDS_KEY, None)
         leads = self.env["crm.lead"].sudo().search(self._get_running_leads_domain(scope_changed=False))
         result = super().unlink()
         if leads:
@@ -242,7 +249,7 @@ class ProactiveSlaPolicy(models.Model):
         non-empty criteria wins, so team + source + medium beats team alone.
         Among equally specific policies, the first in sequence order wins.
         """
-        policies = self.search([("target", "=", target)])
+        policies = self._get_active_policies().filtered(lambda p: p.target == target)
         result = {}
         if not policies:
             return result
@@ -258,6 +265,16 @@ class ProactiveSlaPolicy(models.Model):
             if best:
                 result[lead] = best
         return result
+
+    @api.model
+    def _get_active_policies(self):
+        """Return the active policies in their order, searched once per
+        transaction."""
+        policy_ids = self.env.cr.cache.get(ACTIVE_POLICY_IDS_KEY)
+        if policy_ids is None:
+            policies = self.sudo().with_context(active_test=True).search([])
+            policy_ids = self.env.cr.cache[ACTIVE_POLICY_IDS_KEY] = policies.ids
+        return self.browse(policy_ids)
 
     def _match_specificity(self, lead):
         """Return how many criteria of the policy ``lead`` matches, or None

@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     proactive_rollout_progress = fields.Float(
         string="Rollout Progress (%)", compute="_compute_proactive_rollout"
     )
+    proactive_booking_confirmation = fields.Boolean(
+        related="company_id.proactive_booking_confirmation", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_proactive_rollout(self):

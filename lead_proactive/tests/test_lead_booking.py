@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Booking confirmations by email and by assisted reply, sent by the
-automation rule when a lead reaches a Booked stage."""
+"""Booking confirmations by email and by assisted reply, sent when a lead
+reaches a Booked stage and its company's "Confirm Bookings" setting is on."""
 
 import datetime
 
@@ -21,7 +21,6 @@ class TestLeadBooking(ProactiveCase):
         cls.policy_booked = cls.Policy.create(
             {"name": "Booked", "target": "booked_confirmation", "minutes": 0}
         )
-        cls.rule = cls.env.ref("lead_proactive.base_automation_booking_confirmation")
         cls.template = cls.env.ref("lead_proactive.mail_template_booking_confirmation")
 
     def create_lead(self, **values):
@@ -140,16 +139,39 @@ class TestLeadBooking(ProactiveCase):
         self.assertIn("blacklist", self.confirmations(blacklisted).skip_reason)
         self.assertIn("blacklist", self.confirmations(paused).skip_reason)
 
-    def test_rule_switched_off(self):
-        self.rule.active = False
-        # Archiving a rule changes the registry's patched methods, which the
-        # test's rollback does not undo: switch it back on before rollback.
-        self.addCleanup(self.rule.write, {"active": True})
+    def test_setting_switched_off(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.proactive_booking_confirmation, "on by default")
+        settings.proactive_booking_confirmation = False
+        settings.execute()
+        self.assertFalse(self.env.company.proactive_booking_confirmation)
         lead = self.create_lead()
         with self.mock_mail_gateway():
             lead.stage_id = self.stage_booked
+        self.assertEqual(lead.stage_id, self.stage_booked)
         self.assertFalse(self._mails)
         self.assertFalse(self.confirmations(lead))
+        self.assertEqual(lead.proactive_booking_count, 0)
+
+    def test_setting_of_lead_company(self):
+        other_company = self.env["res.company"].create(
+            {"name": "Other Movers", "proactive_booking_confirmation": False}
+        )
+        self.env.user.company_ids |= other_company
+        other_lead = self.create_lead(company_id=other_company.id, team_id=False)
+        own_lead = self.create_lead(email_from="sam.lee@example.net")
+        with self.mock_mail_gateway():
+            (other_lead | own_lead).write({"stage_id": self.stage_booked.id})
+        self.assertFalse(self.confirmations(other_lead), "its company switched it off")
+        self.assertEqual(self.confirmations(own_lead).state, "sent")
+
+    def test_other_writes_confirm_nothing(self):
+        with self.mock_mail_gateway():
+            lead = self.create_lead(stage_id=self.stage_booked.id)
+            lead.write({"priority": "2", "proactive_need": "couch"})
+            lead.write({"stage_id": self.stage_booked.id, "priority": "1"})
+        self.assertEqual(len(self.confirmations(lead)), 1)
+        self.assertEqual(lead.proactive_booking_count, 1)
 
     def test_script_chosen_by_source(self):
         source = self.env.ref("lead_proactive.utm_source_offerup")

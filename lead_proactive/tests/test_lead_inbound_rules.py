@@ -84,6 +84,25 @@ class TestLeadInboundRules(ProactiveCase):
         self.assertTrue(lead.proactive_next_touch_date)
         self.assertFalse(lead.proactive_error)
 
+    def test_messages_read_once_per_post(self):
+        Lead = type(self.env["crm.lead"])
+        with patch.object(
+            Lead, "_proactive_inbound_messages", autospec=True,
+            side_effect=Lead._proactive_inbound_messages,
+        ) as read:
+            lead, msg_id, _mails = self._new_lead()
+            self.assertEqual(read.call_count, 1, "four rules, one read")
+            with self.mock_datetime_and_now(NOW + datetime.timedelta(minutes=5)):
+                self.process_plain(
+                    "Jane Doe <%s>" % EMAIL,
+                    "Also, what's the address?",
+                    subject="Re: Quote request",
+                    extra="In-Reply-To: %s\n" % msg_id,
+                )
+        self.assertEqual(read.call_count, 2, "a reply in the same transaction is read")
+        self.assertEqual(lead.proactive_last_message_id, self._inbound(lead)[0])
+        self.assertEqual(lead.proactive_intent_level, "high")
+
     def test_qualification_off(self):
         self._switch_off("qualification")
         lead, _msg_id, mails = self._new_lead()
@@ -251,6 +270,35 @@ class TestLeadInboundRules(ProactiveCase):
         notes = lead.message_ids.filtered(lambda m: "step of the lead automation failed" in (m.body or ""))
         self.assertEqual(len(notes), 1)
         self.assertIn("Routing", notes.body)
+
+    def test_failing_step_rolls_back_its_changes(self):
+        Lead = type(self.env["crm.lead"])
+
+        def score_then_fail(lead, message, text):
+            lead.write({"proactive_intent_score": 99, "proactive_need": "broken"})
+            raise ValueError("scoring broke")
+
+        with (
+            patch.object(
+                Lead, "_proactive_match_signals", autospec=True, side_effect=score_then_fail
+            ),
+            mute_logger(INBOUND_LOGGER),
+        ):
+            lead, _msg_id, _mails = self._new_lead()
+        self.assertEqual(lead.proactive_intent_score, 0)
+        self.assertNotEqual(lead.proactive_need, "broken")
+        self.assertEqual(lead.proactive_city, "Austin", "the earlier phase is kept")
+        self.assertEqual(lead.stage_id, self.stage_qualified, "the later phases ran")
+
+    def test_one_tracking_message_per_run(self):
+        lead, _msg_id, _mails = self._new_lead(FIRST_MESSAGE + " Call me at 512 555 0199.")
+        self.assertTrue(lead.phone)
+        tracked = lead.message_ids.filtered("tracking_value_ids")
+        self.assertEqual(len(tracked), 1, "the steps' changes are tracked together")
+        self.assertEqual(
+            set(tracked.tracking_value_ids.field_id.mapped("name")),
+            {"phone", "proactive_intent_level", "stage_id"},
+        )
 
     def test_failing_step_skips_its_later_phase(self):
         """The handoff phase of routing does not run after its scoring failed."""

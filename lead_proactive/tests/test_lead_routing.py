@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+from unittest.mock import patch
 
 from odoo import fields
+from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -15,7 +17,7 @@ NOW = datetime.datetime(2025, 6, 16, 20, 0)
 
 
 @tagged("lead_proactive", "post_install", "-at_install")
-class TestLeadRouting(ProactiveCase):
+class TestLeadRouting(ProactiveCase, CronMixinCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -205,6 +207,55 @@ class TestLeadRouting(ProactiveCase):
             ),
             "the lead never sees the handoff",
         )
+
+    def test_handoff_is_the_only_notice(self):
+        manager = self.user_sales_manager
+        with (
+            self.mock_datetime_and_now(NOW),
+            self.mock_mail_gateway(),
+            self.capture_triggers("mail.ir_cron_mail_scheduler_action") as capture,
+        ):
+            lead, _msg_id = self._new_lead("Can I pay today? I'm in 78704")
+        self.assertEqual(lead.user_id, manager)
+        self.assertIn(manager.partner_id, lead.message_partner_ids, "still follows the lead")
+        mails = self._mails_to_partner(manager.partner_id)
+        self.assertEqual(len(mails), 1, "one email to the team leader: the handoff")
+        self.assertIn("handed to", mails.body_html)
+        self.assertEqual(mails.state, "outgoing", "sent by the mail queue")
+        self.assertTrue(capture.records, "the mail queue runs right after the commit")
+        self.assertFalse(
+            lead.message_ids.filtered(lambda m: m.message_type == "user_notification"),
+            "no separate 'assigned to you' message",
+        )
+
+    def test_assignment_notice_without_handoff(self):
+        manager = self.user_sales_manager
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            lead, _msg_id = self._new_lead("Need a quote for a move")
+        self.assertEqual(lead.proactive_intent_level, "low")
+        self.assertEqual(lead.user_id, manager)
+        mails = self._mails_to_partner(manager.partner_id)
+        self.assertEqual(len(mails), 1)
+        self.assertIn("You have been assigned", mails.subject)
+
+    def test_assignment_notice_after_failed_handoff(self):
+        manager = self.user_sales_manager
+        with (
+            self.mock_datetime_and_now(NOW),
+            self.mock_mail_gateway(),
+            patch.object(
+                type(self.env["crm.lead"]),
+                "_proactive_render_handoff",
+                side_effect=ValueError("broken summary template"),
+            ),
+            mute_logger("odoo.addons.lead_proactive.models.crm_lead_inbound"),
+        ):
+            lead, _msg_id = self._new_lead("Can I pay today? I'm in 78704")
+        self.assertIn("broken summary template", lead.proactive_error)
+        self.assertFalse(lead.proactive_handoff_date)
+        mails = self._mails_to_partner(manager.partner_id)
+        self.assertEqual(len(mails), 1, "the assignment notice is kept")
+        self.assertIn("You have been assigned", mails.subject)
 
     def test_handoff_summary_content(self):
         with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
@@ -425,6 +476,7 @@ class TestLeadRouting(ProactiveCase):
             lambda m: "sensitive topic" in (m.body_html or "")
         )
         self.assertEqual(len(escalation_mails), 1)
+        self.assertEqual(escalation_mails.state, "outgoing", "sent by the mail queue")
         self.assertIn("paused", lead._proactive_guard_reason())
 
     def test_sensitive_first_message_gets_no_reply(self):
@@ -433,6 +485,9 @@ class TestLeadRouting(ProactiveCase):
         self.assertTrue(lead.proactive_paused)
         self.assertFalse(self.outgoing_mails_to("jane.doe@example.net"))
         self.assertEqual(lead.proactive_touch_ids.state, "skipped")
+        mails = self._mails_to_partner(self.user_sales_manager.partner_id)
+        self.assertEqual(len(mails), 1, "the escalation replaces the assignment notice")
+        self.assertIn("sensitive topic", mails.body_html)
 
     def test_sensitive_beats_high_intent(self):
         with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():

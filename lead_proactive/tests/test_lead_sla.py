@@ -480,12 +480,17 @@ class TestLeadSla(SlaCase):
     # First reply
     # ------------------------------------------------------------
     def test_first_reply_met_by_instant_reply(self):
-        with self.mock_datetime_and_now(self.t0), self.mock_mail_gateway():
+        with (
+            self.mock_datetime_and_now(self.t0),
+            self.mock_mail_gateway(),
+            self.capture_triggers(SLA_CRON_XMLID) as capture,
+        ):
             self.process_plain(
                 "Marco Bellini <marco.bellini@example.org>",
                 "Hello, how much do you charge for a 2 bedroom apartment move?",
                 subject="Moving quote",
             )
+        self.assertFalse(capture.records, "no wake-up for a clock met at once")
         lead = self.find_lead("marco.bellini@example.org")
         self.assertEqual(len(lead), 1)
         self.assertEqual(len(self.outgoing_mails_to("marco.bellini@example.org")), 1)
@@ -700,13 +705,22 @@ class TestLeadSla(SlaCase):
         self.assertFalse(lead.sla_met_date)
 
     def test_qualifying_email_starts_followup_sla(self):
-        with self.mock_datetime_and_now(self.t0), self.mock_mail_gateway():
+        with (
+            self.mock_datetime_and_now(self.t0),
+            self.mock_mail_gateway(),
+            self.capture_triggers(SLA_CRON_XMLID) as capture,
+        ):
             self.process_plain(
                 "Dana Whitfield <dana.whitfield@example.net>",
                 "Hi! I need two movers in 78704 today after 5.\n\nThanks,\nDana",
                 subject="Movers today",
             )
         lead = self.find_lead("dana.whitfield@example.net")
+        self.assertEqual(
+            sorted(capture.records.mapped("call_at")),
+            [lead.sla_at_risk_date, lead.sla_deadline],
+            "the cron wakes for the open clock only",
+        )
         self.assertEqual(lead.stage_id, self.stage_qualified)
         self.assertTrue(lead.proactive_first_response_date)
         self.assertEqual(lead.sla_target, "qualified_followup")
@@ -810,8 +824,7 @@ class TestLeadSla(SlaCase):
         self.assertLessEqual(large_count, small_count, "the cost does not grow with the batch")
         more = self.create_leads(SLA_CRON_BATCH_SIZE, when=self.at(1))
         self.env.invalidate_all()
-        # Includes the write check of the booking confirmation rule.
-        with self.assertQueryCount(12):
+        with self.assertQueryCount(8):
             counts, error = more._sla_check_batch(self.at(5))
         self.assertEqual(counts["at_risk"], SLA_CRON_BATCH_SIZE)
         self.assertIsNone(error)

@@ -40,8 +40,8 @@ class CrmLead(models.Model):
     @api.model
     def _proactive_sms_medium(self):
         """Return the SMS medium, creating it when no module ships one."""
-        medium = self.env.ref(SMS_MEDIUM_XMLID, raise_if_not_found=False)
-        medium = medium or self.env.ref(
+        medium = self._proactive_ref(SMS_MEDIUM_XMLID, raise_if_not_found=False)
+        medium = medium or self._proactive_ref(
             "mass_mailing_sms.utm_medium_sms", raise_if_not_found=False
         )
         if medium:
@@ -66,7 +66,7 @@ class CrmLead(models.Model):
         """Return ``number`` in E.164, reading a national number with the
         company's country (the United States when the company has none), or
         False when it is not a valid phone number."""
-        country = company.country_id or self.env.ref("base.us")
+        country = company.country_id or self._proactive_ref("base.us")
         return (
             self._phone_format(number=(number or "").strip(), country=country) or False
         )
@@ -223,6 +223,11 @@ class CrmLead(models.Model):
             domain &= Domain("id", ">", self.proactive_last_message_id.id)
         texts = self.env["mail.message"].sudo().search(domain, order="id")
         return (messages | texts).sorted("id")
+
+    def _proactive_may_read(self, message):
+        return super()._proactive_may_read(message) or (
+            message.message_type == "sms" and message.proactive_sms_inbound
+        )
 
     def _proactive_send_instant_reply(self, trigger_message):
         """Text the instant reply to a lead that texted us; other leads get

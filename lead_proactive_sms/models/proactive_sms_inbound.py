@@ -365,7 +365,13 @@ class ProactiveSmsInbound(models.Model):
         text = "".join(parts.mapped(lambda part: part.body or ""))
         media = [url for part in parts for url in (part.media_urls or "").splitlines()]
         company = self.company_id
-        Lead = self.env["crm.lead"].with_company(company)
+        # Some side effects wait for the end of the lead flow, which may make
+        # them pointless (see crm.lead._proactive_defer_until_processed).
+        Lead = (
+            self.env["crm.lead"]
+            .with_company(company)
+            ._proactive_defer_until_processed()
+        )
         keyword = sms_keywords.classify(
             text, company._proactive_sms_extra_opt_out_words()
         )
@@ -387,6 +393,7 @@ class ProactiveSmsInbound(models.Model):
             message = lead._proactive_sms_post_inbound(
                 text, media, self.number, keyword
             )
+        Lead._proactive_run_deferred()
         parts.write(
             {
                 "state": "done",
