@@ -104,12 +104,18 @@ class IntakeController(http.Controller):
             Event._log(
                 source,
                 "rejected",
+                # The platform's lead id, when it is readable, files the
+                # rejected delivery under its lead.
+                external_id=intake_adapters.find_lead_id(source.adapter, payload, error.field)
+                or False,
                 error=error.message,
                 error_field=error.field or False,
                 payload=text,
                 remote_addr=remote,
             )
-            if error.field:
+            if error.title:
+                message = "%s: %s." % (error.title, error.message)
+            elif error.field:
                 message = "Invalid %s: %s." % (error.field, error.message)
             else:
                 message = "Invalid payload: %s." % error.message

@@ -20,3 +20,4 @@ from . import test_intake_webhook
 from . import test_intake_concurrency
 from . import test_intake_team
 from . import test_rate_limited_log
+from . import test_intake_delivery_log

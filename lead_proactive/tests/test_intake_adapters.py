@@ -10,7 +10,7 @@ import unittest
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.intake_adapters import IntakeError, parse_payload
+from ..tools.intake_adapters import IntakeError, find_lead_id, parse_payload
 
 SAMPLES_DIR = os.environ.get("PROACTIVE_SAMPLES_DIR")
 
@@ -258,6 +258,35 @@ class TestIntakeAdapters(BaseCase):
         self.assertEqual(lead.source_name, "Website")
         self.assertEqual(lead.tz, "America/Chicago")
         self.assertTrue(lead.has_text)
+
+    def test_error_texts(self):
+        with self.assertRaises(IntakeError) as caught:
+            parse_payload("generic", {**GENERIC_LEAD, "email": None, "phone": None})
+        self.assertEqual(caught.exception.title, "Missing contact")
+        self.assertEqual(caught.exception.message, "an email address or a phone number is required")
+        with self.assertRaises(IntakeError) as caught:
+            parse_payload("generic", {**GENERIC_LEAD, "external_id": "a b"})
+        self.assertIsNone(caught.exception.title)
+        self.assertEqual(caught.exception.message, "use only letters, digits and . : / @ + _ -")
+
+    def test_find_lead_id_of_rejected_payload(self):
+        batch = {"leads": [{"id": "1"}, {"local_services_lead": {"id": 2}}]}
+        cases = [
+            ("generic", {"external_id": "be-1", "email": "bad"}, "email", "be-1"),
+            ("generic", {"external_id": "b e"}, "external_id", None),
+            ("generic", {"external_id": True}, "external_id", None),
+            ("thumbtack", {"leadID": "tt-9", "customer": "x"}, "customer", "tt-9"),
+            ("angi", {"leadId": 77}, "primaryPhone", "77"),
+            ("google_lsa", batch, "leads[1].local_services_lead.contact_details", "2"),
+            ("google_lsa", batch, "account_time_zone", None),
+            ("google_lsa", {"id": "3"}, "creation_date_time", "3"),
+            ("yelp", YELP_WEBHOOK, "data.updates[0].interaction_time", "TbvEUYEi02cmSBmqCjQbkg"),
+            ("yelp", {"data": "x"}, "data", None),
+            ("generic", ["not", "an", "object"], None, None),
+        ]
+        for adapter, payload, field, expected in cases:
+            with self.subTest(adapter=adapter, field=field):
+                self.assertEqual(find_lead_id(adapter, payload, field), expected)
 
     def test_generic_malformed(self):
         cases = [

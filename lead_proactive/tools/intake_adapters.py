@@ -77,12 +77,34 @@ US_STATE_ZONES = {
 
 
 class IntakeError(ValueError):
-    """A payload that cannot be read, with the dotted path of the field."""
+    """A payload that cannot be read, with the dotted path of the field.
 
-    def __init__(self, field, message):
+    ``title`` starts the error text sent to the platform, as in "Missing
+    contact: ..."; without it, the text starts with "Invalid <field>".
+    """
+
+    def __init__(self, field, message, title=None):
         super().__init__("%s: %s" % (field, message) if field else message)
         self.field = field
         self.message = message
+        self.title = title
+
+
+@dataclasses.dataclass
+class IntakeText:
+    """A text the person wrote, as one delivery gives it."""
+
+    text: str
+    # When the person wrote it, aware; None when the payload does not say.
+    date: datetime.datetime | None = None
+    # Whether the text is part of the person's request, which platforms
+    # send again with every delivery, rather than a later message of a
+    # conversation. A request's text never counts as a reply.
+    request: bool = True
+    # Whether the text is one entry of a conversation: a re-delivery posts it
+    # whole when any of its lines is new. Other texts are compared line by
+    # line, and only their new lines are posted.
+    entry: bool = False
 
 
 @dataclasses.dataclass
@@ -183,9 +205,7 @@ def _text(obj, key, path, max_chars, required=False, allow_number=False):
 def _identifier(obj, key, path, required=True):
     value = _text(obj, key, path, MAX_ID_CHARS, required=required, allow_number=True)
     if value and not _ID.match(value):
-        raise IntakeError(
-            _join(path, key), "invalid id: use letters, digits and . : / @ + _ -"
-        )
+        raise IntakeError(_join(path, key), "use only letters, digits and . : / @ + _ -")
     return value
 
 
@@ -285,8 +305,17 @@ def _qa_text(pairs):
 
 
 def _check_contact(lead, path, field):
+    """Raise unless the lead has an email address or a phone number.
+
+    ``field`` is the one the error names: the platform's phone field, or
+    the email field of formats where email comes first.
+    """
     if not (lead.email or lead.phone):
-        raise IntakeError(_join(path, field), "an email address or a phone number is required")
+        raise IntakeError(
+            _join(path, field),
+            "an email address or a phone number is required",
+            title="Missing contact",
+        )
 
 
 # ------------------------------------------------------------
@@ -594,3 +623,54 @@ def parse_payload(adapter, payload, default_tz=None):
     if adapter not in PARSERS:
         raise IntakeError(None, "unknown adapter %r" % adapter)
     return PARSERS[adapter](payload, default_tz=default_tz)
+
+
+# Where each format puts the platform's lead id, for ``find_lead_id``.
+LEAD_ID_KEYS = {
+    "thumbtack": ("leadID",),
+    "google_lsa": ("id",),
+    "angi": ("leadOid", "leadId"),
+    "yelp": ("lead_id",),
+    "generic": ("external_id",),
+}
+_ITEM_INDEX = re.compile(r"^(?:leads|data\.updates)\[(\d+)\]")
+
+
+def find_lead_id(adapter, payload, field=None):
+    """Return the platform lead id of a payload that was rejected, or None.
+
+    Used to file a rejected delivery under its lead. ``field`` is the path
+    of the invalid field: in a batch, it tells which lead was invalid. A
+    batch without it gives no id. Never raises.
+    """
+    if not isinstance(payload, dict):
+        return None
+    batch = None
+    if adapter == "google_lsa" and isinstance(_lookup(payload, "leads"), list):
+        batch = _lookup(payload, "leads")
+    elif adapter == "yelp":
+        data = payload.get("data")
+        batch = data.get("updates") if isinstance(data, dict) else None
+        if not isinstance(batch, list):
+            return None
+    item = payload
+    if batch is not None:
+        match = _ITEM_INDEX.match(field or "")
+        if match:
+            index = int(match.group(1))
+            batch = batch[index:index + 1]
+        if len(batch) != 1:
+            return None
+        item = batch[0]
+    if not isinstance(item, dict):
+        return None
+    if adapter == "google_lsa" and isinstance(_lookup(item, "local_services_lead"), dict):
+        item = _lookup(item, "local_services_lead")
+    for key in LEAD_ID_KEYS.get(adapter, ()):
+        try:
+            value = _identifier(item, key, "", required=False)
+        except IntakeError:
+            continue
+        if value:
+            return value
+    return None
