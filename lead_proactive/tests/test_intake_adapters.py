@@ -173,6 +173,42 @@ class TestIntakeAdapters(BaseCase):
         self.assertEqual(parsed.message, "Move on Friday?")
         self.assertTrue(parsed.has_text)
 
+    def test_google_lsa_conversation_entries(self):
+        lead = {
+            "id": "114",
+            "contact_details": {"phone_number": "+14155550169"},
+            "conversations": [
+                {
+                    "participant_type": "CONSUMER",
+                    "event_date_time": "2025-06-14 21:05:00",
+                    "message_details": {"text": "Can you move us Saturday?"},
+                },
+                {"participant_type": "CONSUMER", "message_details": {"text": "2 bedrooms"}},
+                {"participant_type": "ADVERTISER", "message_details": {"text": "Yes, 9am?"}},
+                {
+                    "participant_type": "CONSUMER",
+                    "event_date_time": "2025-06-14 21:30:00",
+                    "message_details": {"text": "9am works"},
+                },
+            ],
+        }
+        [parsed] = parse_payload("google_lsa", lead, default_tz="America/Los_Angeles")
+
+        self.assertEqual(
+            [text.text for text in parsed.texts],
+            ["Can you move us Saturday?", "2 bedrooms", "9am works"],
+        )
+        # The consumer's entries before the business answers are the request.
+        self.assertEqual([text.request for text in parsed.texts], [True, True, False])
+        self.assertTrue(all(text.entry for text in parsed.texts))
+        self.assertEqual(parsed.texts[0].date.astimezone(datetime.UTC), utc(2025, 6, 15, 4, 5))
+        self.assertIsNone(parsed.texts[1].date)
+        self.assertEqual(parsed.message, "Can you move us Saturday?\n\n2 bedrooms\n\n9am works")
+
+        broken = copy.deepcopy(lead)
+        broken["conversations"][3]["event_date_time"] = "2025-06-14T21:30"
+        self.assertRejected("google_lsa", broken, "conversations[3].event_date_time")
+
     def test_google_lsa_malformed(self):
         sample = load_sample("SD-04")
         broken = copy.deepcopy(sample)
@@ -223,6 +259,7 @@ class TestIntakeAdapters(BaseCase):
         self.assertEqual(lead.request_id, "IsKxQAYZNqCjvRRmNoiCUw")
         self.assertEqual(lead.created, utc(2022, 6, 9, 9, 41, 13))
         self.assertFalse(lead.has_text)
+        self.assertTrue(lead.reports_event)
         self.assertEqual(lead.reply_channel, "platform")
 
     def test_yelp_with_lead_details(self):
@@ -258,6 +295,14 @@ class TestIntakeAdapters(BaseCase):
         self.assertEqual(lead.source_name, "Website")
         self.assertEqual(lead.tz, "America/Chicago")
         self.assertTrue(lead.has_text)
+
+    def test_generic_without_message(self):
+        payload = {key: value for key, value in GENERIC_LEAD.items() if key != "message"}
+        [lead] = parse_payload("generic", dict(payload, need="Piano move"))
+        self.assertFalse(lead.has_text)
+        self.assertEqual(lead.message, "Piano move", "the need is the summary")
+        [lead] = parse_payload("generic", payload)
+        self.assertEqual(lead.message, "")
 
     def test_error_texts(self):
         with self.assertRaises(IntakeError) as caught:
