@@ -430,13 +430,13 @@ class CrmLead(models.Model):
         self.write(values)
 
     def _proactive_is_reply(self, message):
-        """Return whether ``message``, written by the lead, answers us: the
+        """Return whether ``message``, written by the lead, replies to us: the
         lead got its first response, or an email or text, before it."""
         self.ensure_one()
         if self.proactive_first_response_date:
             return True
         # An assisted reply's touch is sent when its activity is scheduled,
-        # before anyone answers the lead, so it does not count.
+        # before anyone replies to the lead, so it does not count.
         return bool(
             self.proactive_touch_ids.filtered(
                 lambda touch: touch.state == "sent" and touch.channel != "assisted"

@@ -96,7 +96,7 @@ class IntakeText:
     """A text the person wrote, as one delivery gives it."""
 
     text: str
-    # When the person wrote it, aware; None when the payload does not say.
+    # When the person wrote it (aware), or None when the payload gives no time.
     date: datetime.datetime | None = None
     # Whether the text is part of the person's request, which platforms
     # send again with every delivery, rather than a later message of a
@@ -484,7 +484,7 @@ def _google_conversation_texts(item, path, tz_name):
 
     The consumer's entries before the business's first entry (participant
     ADVERTISER) are the request. The later ones are messages of the
-    conversation, which may answer the business.
+    conversation, which may reply to the business.
     """
     texts = []
     answered = False
@@ -674,7 +674,7 @@ def parse_payload(adapter, payload, default_tz=None):
     return PARSERS[adapter](payload, default_tz=default_tz)
 
 
-# Where each format puts the platform's lead id, for ``find_lead_id``.
+# Keys of the platform lead id in each format, read by ``find_lead_id``.
 LEAD_ID_KEYS = {
     "thumbtack": ("leadID",),
     "google_lsa": ("id",),
@@ -689,8 +689,8 @@ def find_lead_id(adapter, payload, field=None):
     """Return the platform lead id of a payload that was rejected, or None.
 
     Used to file a rejected delivery under its lead. ``field`` is the path
-    of the invalid field: in a batch, it tells which lead was invalid. A
-    batch without it gives no id. Never raises.
+    of the invalid field: in a batch, its index picks the invalid lead. A
+    batch without that index gives no id. Never raises.
     """
     if not isinstance(payload, dict):
         return None
