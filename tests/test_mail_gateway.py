@@ -60,21 +60,23 @@ def test_demo_emails_get_instant_replies(odoo_server, odoo, smtp_sink):
     _controller, collector = smtp_sink
     result = _feed(odoo_server, DEMO_EMAILS)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 of 6 emails processed" in result.stdout
+    assert "7 of 7 emails processed" in result.stdout
 
-    replies = _collect_replies(collector, 4)
+    replies = _collect_replies(collector, 5)
     by_recipient = {rcpt.lower(): message for rcpts, message in replies for rcpt in rcpts}
     assert set(by_recipient) == {
         "riley.chen@example.net",
         "morgan.ellis@example.org",
         "5f6e7d8c9b0a41e2a3b4c5d6e7f80912@reply.craigslist.org",
         "avery.brooks@example.com",
+        "morgan.diaz@example.org",
     }
     inbound_ids = {
         "riley.chen@example.net": "<demo-01.riley@example.net>",
         "morgan.ellis@example.org": "<demo-02.morgan@example.org>",
         "5f6e7d8c9b0a41e2a3b4c5d6e7f80912@reply.craigslist.org": "<demo-03.relay@reply.craigslist.org>",
         "avery.brooks@example.com": "<demo-04.form@www.example-movers.com>",
+        "morgan.diaz@example.org": "<demo-07.morgan@example.org>",
     }
     for recipient, message in by_recipient.items():
         text = message.get_body(preferencelist=("plain",)).get_content().strip()
