@@ -104,12 +104,18 @@ class IntakeController(http.Controller):
             Event._log(
                 source,
                 "rejected",
+                # The platform's lead id, when it is readable, files the
+                # rejected delivery under its lead.
+                external_id=intake_adapters.find_lead_id(source.adapter, payload, error.field)
+                or False,
                 error=error.message,
                 error_field=error.field or False,
                 payload=text,
                 remote_addr=remote,
             )
-            if error.field:
+            if error.title:
+                message = "%s: %s." % (error.title, error.message)
+            elif error.field:
                 message = "Invalid %s: %s." % (error.field, error.message)
             else:
                 message = "Invalid payload: %s." % error.message
@@ -195,7 +201,11 @@ class IntakeController(http.Controller):
     # Helpers
     # ------------------------------------------------------------
     def _receive_lead(self, source, data, remote):
-        """Create, extend or skip the lead of ``data`` and return its result."""
+        """Create, extend or skip the lead of ``data`` and return its result.
+
+        A later delivery of a known lead posts only the text that the lead
+        does not show yet. A delivery that adds nothing is a duplicate.
+        """
         Event = source.env["proactive.intake.event"]
         Lead = source.env["crm.lead"]
         content_hash = Event._content_hash("%s\n%s" % (data.request_id or "", data.message))
@@ -207,20 +217,19 @@ class IntakeController(http.Controller):
 
         key = Event._lock_key(source, data.lead_id)
         lead = key.lead_id
-        if content_hash in key._known_hashes() and lead:
+        message = None
+        if not lead:
+            # The lead was deleted: the new delivery makes a new one.
+            lead, message = Lead._proactive_intake_create_lead(source, data)
+            key.write({"lead_id": lead.id, "message_id": message.id})
+        elif content_hash not in key._known_hashes():
+            message = lead._proactive_intake_add(source, data)
+        if not message:
             Event._log(
                 source, "duplicate", external_id=data.lead_id, lead_id=lead.id,
                 content_hash=content_hash, remote_addr=remote,
             )
             return {"status": "duplicate", "lead_id": lead.id, "external_id": data.lead_id}
-        if not lead:
-            # The lead was deleted: the new delivery makes a new one.
-            lead, message = Lead._proactive_intake_create_lead(source, data)
-            key.write({"lead_id": lead.id, "message_id": message.id})
-        elif data.has_text:
-            message = lead._proactive_intake_post(data)
-        else:
-            message = lead._proactive_intake_note(source, data)
         Event._log(
             source, "appended", external_id=data.lead_id, lead_id=lead.id,
             message_id=message.id, content_hash=content_hash, remote_addr=remote,

@@ -497,10 +497,23 @@ class CrmLead(models.Model):
         with the other ``values`` in the same write."""
         self.ensure_one()
         values = {**(values or {}), "proactive_last_inbound_date": message.date}
-        has_replied = self.proactive_touch_ids.filtered(lambda t: t.state == "sent")
-        if has_replied and not self.proactive_replied:
+        if not self.proactive_replied and self._proactive_is_reply(message):
             values["proactive_replied"] = True
         self.write(values)
+
+    def _proactive_is_reply(self, message):
+        """Return whether ``message``, written by the lead, replies to us: the
+        lead got its first response, or an email or text, before it."""
+        self.ensure_one()
+        if self.proactive_first_response_date:
+            return True
+        # An assisted reply's touch is sent when its activity is scheduled,
+        # before anyone replies to the lead, so it does not count.
+        return bool(
+            self.proactive_touch_ids.filtered(
+                lambda touch: touch.state == "sent" and touch.channel != "assisted"
+            )
+        )
 
     def _proactive_read_message(self, message, text, need_texts=None):
         """Store the need, place, timing and budget that ``text`` states.

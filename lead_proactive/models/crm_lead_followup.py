@@ -142,6 +142,8 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     def _proactive_on_inbound(self, message, text):
         super()._proactive_on_inbound(message, text)
+        if not self._proactive_is_reply(message):
+            return
         # A reply is credited to the last touch that was sent, whichever
         # steps are switched on: the touch log measures the scripts.
         last_sent = self._proactive_last_touch(Domain("state", "=", "sent"))

@@ -11,3 +11,19 @@ class MailMessage(models.Model):
     proactive_auto_reason = fields.Char(
         string="Automatic Message Reason", readonly=True, copy=False
     )
+
+    # Set by the lead-source webhooks on the messages they post.
+    proactive_intake_kind = fields.Selection(
+        [
+            ("request", "Lead request"),
+            ("conversation", "Conversation message"),
+            ("summary", "Summary of a lead without text"),
+        ],
+        string="Lead Source Text",
+        readonly=True,
+        copy=False,
+        help="Lead request: the person's request, which the platform sends "
+        "again with every delivery, so it never counts as a reply. "
+        "Conversation message: a later message of the person. Summary: a "
+        "note the webhook wrote for a lead that came without text.",
+    )

@@ -11,11 +11,12 @@ can see what the platform sent.
 
 import datetime
 import hashlib
+import json
 import logging
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -56,8 +57,9 @@ class ProactiveIntakeEvent(models.Model):
         readonly=True,
         index=True,
         help="Lead created: the first delivery of the lead. Added to lead: a "
-        "later delivery with new text. Duplicate: the same delivery again, "
-        "ignored. Rejected: the payload is invalid (see the error). Failed: "
+        "later delivery with text the lead did not show yet, or a platform "
+        "event. Duplicate: a later delivery that adds nothing; nothing is "
+        "posted. Rejected: the payload is invalid (see the error). Failed: "
         "the lead could not be created; the platform is asked to retry.",
     )
     lead_id = fields.Many2one(
@@ -81,8 +83,14 @@ class ProactiveIntakeEvent(models.Model):
     error = fields.Text(readonly=True)
     error_field = fields.Char(string="Invalid Field", readonly=True)
     payload = fields.Text(
+        string="Request Body",
         readonly=True,
         help="The request body of a rejected or failed delivery, cut at 64 KB.",
+    )
+    payload_display = fields.Text(
+        string="Request Body (Formatted)",
+        compute="_compute_payload_display",
+        help="The request body, indented when it is valid JSON.",
     )
     remote_addr = fields.Char(string="Sender IP", readonly=True)
 
@@ -90,6 +98,26 @@ class ProactiveIntakeEvent(models.Model):
         "(source_id, external_id) WHERE state = 'created'",
         "This platform lead was already received from this source.",
     )
+
+    @api.depends("external_id", "source_id", "state", "received_date")
+    def _compute_display_name(self):
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for event in self:
+            if event.external_id:
+                event.display_name = event.external_id
+                continue
+            # A delivery rejected before its lead id could be read.
+            event.display_name = self.env._(
+                "%(platform)s, %(state)s, %(date)s",
+                platform=event.source_id.name or "",
+                state=states.get(event.state, ""),
+                date=format_datetime(self.env, event.received_date) if event.received_date else "",
+            )
+
+    @api.depends("payload")
+    def _compute_payload_display(self):
+        for event in self:
+            event.payload_display = _indent_json(event.payload)
 
     # ------------------------------------------------------------
     # Key rows
@@ -205,3 +233,17 @@ class ProactiveIntakeEvent(models.Model):
         _logger.info(
             "Lead source deliveries: deleted %s rows older than %s days", count, RETENTION_DAYS
         )
+
+
+def _indent_json(text):
+    """Return ``text`` indented when it is a JSON document, else unchanged.
+
+    A payload cut at the stored size is no longer valid JSON and stays as
+    received.
+    """
+    if not text:
+        return text
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return text

@@ -142,7 +142,16 @@ class ProactiveIntakeSource(models.Model):
     # Statistics
     # ------------------------------------------------------------
     event_ids = fields.One2many("proactive.intake.event", "source_id", readonly=True)
-    lead_count = fields.Integer(compute="_compute_statistics", string="Leads")
+    lead_count = fields.Integer(
+        compute="_compute_statistics",
+        string="Leads",
+        help="Leads created by this source's deliveries that still exist.",
+    )
+    event_count = fields.Integer(
+        compute="_compute_statistics",
+        string="Deliveries",
+        help="Deliveries logged for this source, duplicates and rejections included.",
+    )
     rejected_count = fields.Integer(compute="_compute_statistics", string="Rejected")
     last_received_date = fields.Datetime(
         compute="_compute_statistics", string="Last Received"
@@ -184,10 +193,17 @@ class ProactiveIntakeSource(models.Model):
         Event = self.env["proactive.intake.event"].sudo()
         leads = dict(
             Event._read_group(
-                [("source_id", "in", self.ids), ("state", "=", "created")],
+                [
+                    ("source_id", "in", self.ids),
+                    ("state", "=", "created"),
+                    ("lead_id", "!=", False),
+                ],
                 ["source_id"],
                 ["__count"],
             )
+        )
+        events = dict(
+            Event._read_group([("source_id", "in", self.ids)], ["source_id"], ["__count"])
         )
         rejected = dict(
             Event._read_group(
@@ -203,6 +219,7 @@ class ProactiveIntakeSource(models.Model):
         )
         for source in self:
             source.lead_count = leads.get(source, 0)
+            source.event_count = events.get(source, 0)
             source.rejected_count = rejected.get(source, 0)
             source.last_received_date = last.get(source, False)
 
@@ -224,6 +241,24 @@ class ProactiveIntakeSource(models.Model):
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+        }
+
+    def action_view_leads(self):
+        """Open the leads that this source's deliveries created, lost ones included."""
+        self.ensure_one()
+        keys = (
+            self.env["proactive.intake.event"]
+            .sudo()
+            .search([("source_id", "=", self.id), ("state", "=", "created")])
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Leads from %(platform)s", platform=self.name),
+            "res_model": "crm.lead",
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("id", "in", keys.lead_id.ids)],
+            "context": {"create": False, "active_test": False},
         }
 
     def action_view_events(self):

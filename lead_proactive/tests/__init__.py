@@ -21,3 +21,5 @@ from . import test_intake_concurrency
 from . import test_intake_team
 from . import test_rate_limited_log
 from . import test_lead_booking_handover
+from . import test_intake_redelivery
+from . import test_intake_delivery_log

@@ -10,7 +10,7 @@ import unittest
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.intake_adapters import IntakeError, parse_payload
+from ..tools.intake_adapters import IntakeError, find_lead_id, parse_payload
 
 SAMPLES_DIR = os.environ.get("PROACTIVE_SAMPLES_DIR")
 
@@ -173,6 +173,42 @@ class TestIntakeAdapters(BaseCase):
         self.assertEqual(parsed.message, "Move on Friday?")
         self.assertTrue(parsed.has_text)
 
+    def test_google_lsa_conversation_entries(self):
+        lead = {
+            "id": "114",
+            "contact_details": {"phone_number": "+14155550169"},
+            "conversations": [
+                {
+                    "participant_type": "CONSUMER",
+                    "event_date_time": "2025-06-14 21:05:00",
+                    "message_details": {"text": "Can you move us Saturday?"},
+                },
+                {"participant_type": "CONSUMER", "message_details": {"text": "2 bedrooms"}},
+                {"participant_type": "ADVERTISER", "message_details": {"text": "Yes, 9am?"}},
+                {
+                    "participant_type": "CONSUMER",
+                    "event_date_time": "2025-06-14 21:30:00",
+                    "message_details": {"text": "9am works"},
+                },
+            ],
+        }
+        [parsed] = parse_payload("google_lsa", lead, default_tz="America/Los_Angeles")
+
+        self.assertEqual(
+            [text.text for text in parsed.texts],
+            ["Can you move us Saturday?", "2 bedrooms", "9am works"],
+        )
+        # The consumer's entries before the business answers are the request.
+        self.assertEqual([text.request for text in parsed.texts], [True, True, False])
+        self.assertTrue(all(text.entry for text in parsed.texts))
+        self.assertEqual(parsed.texts[0].date.astimezone(datetime.UTC), utc(2025, 6, 15, 4, 5))
+        self.assertIsNone(parsed.texts[1].date)
+        self.assertEqual(parsed.message, "Can you move us Saturday?\n\n2 bedrooms\n\n9am works")
+
+        broken = copy.deepcopy(lead)
+        broken["conversations"][3]["event_date_time"] = "2025-06-14T21:30"
+        self.assertRejected("google_lsa", broken, "conversations[3].event_date_time")
+
     def test_google_lsa_malformed(self):
         sample = load_sample("SD-04")
         broken = copy.deepcopy(sample)
@@ -223,6 +259,7 @@ class TestIntakeAdapters(BaseCase):
         self.assertEqual(lead.request_id, "IsKxQAYZNqCjvRRmNoiCUw")
         self.assertEqual(lead.created, utc(2022, 6, 9, 9, 41, 13))
         self.assertFalse(lead.has_text)
+        self.assertTrue(lead.reports_event)
         self.assertEqual(lead.reply_channel, "platform")
 
     def test_yelp_with_lead_details(self):
@@ -258,6 +295,43 @@ class TestIntakeAdapters(BaseCase):
         self.assertEqual(lead.source_name, "Website")
         self.assertEqual(lead.tz, "America/Chicago")
         self.assertTrue(lead.has_text)
+
+    def test_generic_without_message(self):
+        payload = {key: value for key, value in GENERIC_LEAD.items() if key != "message"}
+        [lead] = parse_payload("generic", dict(payload, need="Piano move"))
+        self.assertFalse(lead.has_text)
+        self.assertEqual(lead.message, "Piano move", "the need is the summary")
+        [lead] = parse_payload("generic", payload)
+        self.assertEqual(lead.message, "")
+
+    def test_error_texts(self):
+        with self.assertRaises(IntakeError) as caught:
+            parse_payload("generic", {**GENERIC_LEAD, "email": None, "phone": None})
+        self.assertEqual(caught.exception.title, "Missing contact")
+        self.assertEqual(caught.exception.message, "an email address or a phone number is required")
+        with self.assertRaises(IntakeError) as caught:
+            parse_payload("generic", {**GENERIC_LEAD, "external_id": "a b"})
+        self.assertIsNone(caught.exception.title)
+        self.assertEqual(caught.exception.message, "use only letters, digits and . : / @ + _ -")
+
+    def test_find_lead_id_of_rejected_payload(self):
+        batch = {"leads": [{"id": "1"}, {"local_services_lead": {"id": 2}}]}
+        cases = [
+            ("generic", {"external_id": "be-1", "email": "bad"}, "email", "be-1"),
+            ("generic", {"external_id": "b e"}, "external_id", None),
+            ("generic", {"external_id": True}, "external_id", None),
+            ("thumbtack", {"leadID": "tt-9", "customer": "x"}, "customer", "tt-9"),
+            ("angi", {"leadId": 77}, "primaryPhone", "77"),
+            ("google_lsa", batch, "leads[1].local_services_lead.contact_details", "2"),
+            ("google_lsa", batch, "account_time_zone", None),
+            ("google_lsa", {"id": "3"}, "creation_date_time", "3"),
+            ("yelp", YELP_WEBHOOK, "data.updates[0].interaction_time", "TbvEUYEi02cmSBmqCjQbkg"),
+            ("yelp", {"data": "x"}, "data", None),
+            ("generic", ["not", "an", "object"], None, None),
+        ]
+        for adapter, payload, field, expected in cases:
+            with self.subTest(adapter=adapter, field=field):
+                self.assertEqual(find_lead_id(adapter, payload, field), expected)
 
     def test_generic_malformed(self):
         cases = [

@@ -461,7 +461,9 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         self.assertEqual(response.json()["lead_id"], lead.id)
         # An event without text is a note: it is not read as the lead replying.
         inbound = lead.message_ids.filtered(lambda m: m.message_type == "email")
-        self.assertEqual(len(inbound), 1)
+        self.assertFalse(inbound, "the webhook carries no text of the person")
+        summary = lead.message_ids.filtered(lambda m: m.proactive_intake_kind == "summary")
+        self.assertEqual(len(summary), 1)
         self.assertFalse(lead.proactive_replied)
         self.assertIn("new activity", lead.message_ids[0].body)
 

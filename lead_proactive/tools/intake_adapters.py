@@ -4,6 +4,7 @@
 Pure functions with no ORM: ``parse_payload(adapter, payload, default_tz)``
 returns a list of ``IntakeLead`` or raises ``IntakeError`` naming the first
 invalid field with a dotted path (``customer.phone``, ``leads[1].id``).
+``find_lead_id`` reads the platform lead id of a payload that was rejected.
 A request is validated whole before anything is stored, so a batch with one
 bad lead creates nothing.
 
@@ -77,12 +78,34 @@ US_STATE_ZONES = {
 
 
 class IntakeError(ValueError):
-    """A payload that cannot be read, with the dotted path of the field."""
+    """A payload that cannot be read, with the dotted path of the field.
 
-    def __init__(self, field, message):
+    ``title`` starts the error text sent to the platform, as in "Missing
+    contact: ...". Without it, the text starts with "Invalid <field>".
+    """
+
+    def __init__(self, field, message, title=None):
         super().__init__("%s: %s" % (field, message) if field else message)
         self.field = field
         self.message = message
+        self.title = title
+
+
+@dataclasses.dataclass
+class IntakeText:
+    """A text the person wrote, as one delivery gives it."""
+
+    text: str
+    # When the person wrote it (aware), or None when the payload gives no time.
+    date: datetime.datetime | None = None
+    # Whether the text is part of the person's request, which platforms
+    # send again with every delivery, rather than a later message of a
+    # conversation. A request's text never counts as a reply.
+    request: bool = True
+    # Whether the text is one entry of a conversation: a re-delivery posts it
+    # whole when any of its lines is new. Other texts are compared line by
+    # line, and only their new lines are posted.
+    entry: bool = False
 
 
 @dataclasses.dataclass
@@ -99,8 +122,13 @@ class IntakeLead:
     zip_code: str | None = None
     city: str | None = None
     state_code: str | None = None
-    # What the person wrote, plus the answers they gave on the platform's form.
+    # What the person wrote, plus the answers they gave on the platform's
+    # form. For a lead without text, a summary written by the adapter (the
+    # lead's type and service), or empty.
     message: str = ""
+    # The texts of the person that ``message`` joins, compared with the text
+    # already on the lead when the platform delivers the lead again.
+    texts: list = dataclasses.field(default_factory=list)
     # The service the person asks for, as the platform names it.
     need: str | None = None
     # (label, value) pairs kept in the lead's description only, such as the
@@ -110,15 +138,26 @@ class IntakeLead:
     created: datetime.datetime | None = None
     # Time zone of the person, when the payload contains one.
     tz: str | None = None
-    # Whether ``message`` contains the person's own words. For a phone-call
-    # lead or a bare notification it is a summary instead.
-    has_text: bool = True
+    # Whether the delivery reports activity that it does not carry (a Yelp
+    # event): when it brings no new text, the lead gets a note, where other
+    # deliveries without new text are duplicates.
+    reports_event: bool = False
     # 'platform' when the person can only be reached in the platform's inbox.
     reply_channel: str | None = None
     # Whether ``email`` is a temporary relay address of the platform.
     relay_email: bool = False
     # The generic format's free-text source name (e.g. "Website form").
     source_name: str | None = None
+
+    @property
+    def has_text(self):
+        """Whether the delivery carries the person's own words."""
+        return bool(self.texts)
+
+    def set_request_text(self, text):
+        """Set the person's request (one free text) as the lead's text."""
+        self.message = text
+        self.texts = [IntakeText(text)] if text else []
 
 
 # ------------------------------------------------------------
@@ -183,9 +222,7 @@ def _text(obj, key, path, max_chars, required=False, allow_number=False):
 def _identifier(obj, key, path, required=True):
     value = _text(obj, key, path, MAX_ID_CHARS, required=required, allow_number=True)
     if value and not _ID.match(value):
-        raise IntakeError(
-            _join(path, key), "invalid id: use letters, digits and . : / @ + _ -"
-        )
+        raise IntakeError(_join(path, key), "use only letters, digits and . : / @ + _ -")
     return value
 
 
@@ -285,8 +322,17 @@ def _qa_text(pairs):
 
 
 def _check_contact(lead, path, field):
+    """Raise unless the lead has an email address or a phone number.
+
+    ``field`` is the one the error names: the platform's phone field, or
+    the email field of formats where email comes first.
+    """
     if not (lead.email or lead.phone):
-        raise IntakeError(_join(path, field), "an email address or a phone number is required")
+        raise IntakeError(
+            _join(path, field),
+            "an email address or a phone number is required",
+            title="Missing contact",
+        )
 
 
 # ------------------------------------------------------------
@@ -325,11 +371,13 @@ def parse_thumbtack(payload, default_tz=None):
         # may be absent or masked.
         reply_channel="platform",
     )
-    lead.message = _lines(
-        need,
-        description,
-        "Schedule: %s" % schedule if schedule else None,
-        _qa_text(details),
+    lead.set_request_text(
+        _lines(
+            need,
+            description,
+            "Schedule: %s" % schedule if schedule else None,
+            _qa_text(details),
+        )
     )
     travel = _text(request, "travelPreferences", "request", 500)
     price = _text(payload, "price", "", 64, allow_number=True)
@@ -377,33 +425,6 @@ def _parse_google_lsa_lead(item, path, tz_name):
     lead_type = (_text(item, "lead_type", path, 32) or "").upper()
     service = _text(item, "service_id", path, MAX_NAME_CHARS)
     need = service.replace("_", " ") if service else None
-    created_text = _text(item, "creation_date_time", path, 32)
-    created = None
-    if created_text:
-        field = _join(path, "creation_date_time")
-        if not tz_name:
-            raise IntakeError(
-                "account_time_zone",
-                "required to read creation_date_time: set it in the request or "
-                "the source's time zone",
-            )
-        zone = _zone(tz_name, "account_time_zone")
-        try:
-            naive = datetime.datetime.strptime(created_text, "%Y-%m-%d %H:%M:%S")
-        except ValueError as error:
-            raise IntakeError(field, "expected 'YYYY-MM-DD HH:MM:SS'") from error
-        created = naive.replace(tzinfo=zone)
-    texts = []
-    for index, conversation in enumerate(_list(item, "conversations", path)):
-        conversation_path = _join(_join(path, "conversations"), index)
-        if not isinstance(conversation, dict):
-            raise IntakeError(conversation_path, "expected a JSON object")
-        if (_text(conversation, "participant_type", conversation_path, 32) or "CONSUMER").upper() != "CONSUMER":
-            continue
-        details = _object(conversation, "message_details", conversation_path)
-        text = _text(details, "text", _join(conversation_path, "message_details"), MAX_TEXT_CHARS)
-        if text:
-            texts.append(text)
     lead = IntakeLead(
         lead_id=_identifier(item, "id", path),
         request_id=_text(item, "resource_name", path, MAX_ID_CHARS),
@@ -411,13 +432,13 @@ def _parse_google_lsa_lead(item, path, tz_name):
         email=_email(contact, "email", _join(path, "contact_details")),
         phone=_phone(contact, "phone_number", _join(path, "contact_details")),
         need=need,
-        created=created,
+        created=_google_local_datetime(item, "creation_date_time", path, tz_name),
         tz=tz_name,
-        has_text=bool(texts),
+        texts=_google_conversation_texts(item, path, tz_name),
     )
     _check_contact(lead, _join(path, "contact_details"), "phone_number")
-    if texts:
-        lead.message = "\n".join(texts)
+    if lead.texts:
+        lead.message = "\n\n".join(text.text for text in lead.texts)
     else:
         # PHONE_CALL and BOOKING leads, or a MESSAGE lead forwarded without
         # its conversation: there is no text of the person to read.
@@ -438,6 +459,61 @@ def _parse_google_lsa_lead(item, path, tz_name):
         if pair[1]
     ]
     return lead
+
+
+def _google_local_datetime(obj, key, path, tz_name):
+    """Read a Google Ads date-time: no offset, in the Ads account's time zone."""
+    value = _text(obj, key, path, 32)
+    if not value:
+        return None
+    if not tz_name:
+        raise IntakeError(
+            "account_time_zone",
+            "required to read %s: set it in the request or the source's time zone" % key,
+        )
+    zone = _zone(tz_name, "account_time_zone")
+    try:
+        naive = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+    except ValueError as error:
+        raise IntakeError(_join(path, key), "expected 'YYYY-MM-DD HH:MM:SS'") from error
+    return naive.replace(tzinfo=zone)
+
+
+def _google_conversation_texts(item, path, tz_name):
+    """Return the consumer's texts of a lead's ``conversations`` entries.
+
+    The consumer's entries before the business's first entry (participant
+    ADVERTISER) are the request. The later ones are messages of the
+    conversation, which may reply to the business.
+    """
+    texts = []
+    answered = False
+    conversations_path = _join(path, "conversations")
+    for index, conversation in enumerate(_list(item, "conversations", path)):
+        conversation_path = _join(conversations_path, index)
+        if not isinstance(conversation, dict):
+            raise IntakeError(conversation_path, "expected a JSON object")
+        participant = (
+            _text(conversation, "participant_type", conversation_path, 32) or "CONSUMER"
+        ).upper()
+        if participant == "ADVERTISER":
+            answered = True
+        if participant != "CONSUMER":
+            continue
+        details = _object(conversation, "message_details", conversation_path)
+        text = _text(details, "text", _join(conversation_path, "message_details"), MAX_TEXT_CHARS)
+        if text:
+            texts.append(
+                IntakeText(
+                    text,
+                    date=_google_local_datetime(
+                        conversation, "event_date_time", conversation_path, tz_name
+                    ),
+                    request=not answered,
+                    entry=True,
+                )
+            )
+    return texts
 
 
 def parse_angi(payload, default_tz=None):
@@ -471,7 +547,7 @@ def parse_angi(payload, default_tz=None):
         tz=US_STATE_ZONES.get(state or "") or default_tz,
     )
     _check_contact(lead, "", "primaryPhone")
-    lead.message = _lines(need, _text(payload, "comments", "", MAX_TEXT_CHARS), answers)
+    lead.set_request_text(_lines(need, _text(payload, "comments", "", MAX_TEXT_CHARS), answers))
     lead.details = [
         pair
         for pair in (
@@ -505,10 +581,9 @@ def parse_yelp(payload, default_tz=None):
             created=_iso_datetime(update, "interaction_time", path),
             tz=default_tz,
             reply_channel="platform",
-            has_text=False,
-            message="New activity in the Yelp conversation %s"
-            % _identifier(update, "lead_id", path),
+            reports_event=True,
         )
+        lead.message = "Read the request in the Yelp conversation %s." % lead.lead_id
         details = _object(update, "lead", path) or _object(payload, "lead", "")
         if details:
             _read_yelp_lead(lead, details, _join(path, "lead") if "lead" in update else "lead")
@@ -545,8 +620,7 @@ def _read_yelp_lead(lead, details, path):
     info = _text(project, "additional_info", project_path, MAX_TEXT_CHARS)
     text = _lines(info, _qa_text(answers))
     if text:
-        lead.message = _lines(lead.need, text)
-        lead.has_text = True
+        lead.set_request_text(_lines(lead.need, text))
 
 
 def parse_generic(payload, default_tz=None):
@@ -567,10 +641,14 @@ def parse_generic(payload, default_tz=None):
         _zone(tz_name, "time_zone")
         lead.tz = tz_name
     _check_contact(lead, "", "email")
-    lead.message = _text(payload, "message", "", MAX_TEXT_CHARS) or ""
-    lead.has_text = bool(lead.message)
-    if not lead.message:
-        lead.message = lead.need or "New lead"
+    message = _text(payload, "message", "", MAX_TEXT_CHARS)
+    if message:
+        # The sender's own format: a later delivery with another message is
+        # the person writing again, not the request sent again.
+        lead.message = message
+        lead.texts = [IntakeText(message, request=False)]
+    else:
+        lead.message = lead.need or ""
     return [lead]
 
 
@@ -594,3 +672,54 @@ def parse_payload(adapter, payload, default_tz=None):
     if adapter not in PARSERS:
         raise IntakeError(None, "unknown adapter %r" % adapter)
     return PARSERS[adapter](payload, default_tz=default_tz)
+
+
+# Keys of the platform lead id in each format, read by ``find_lead_id``.
+LEAD_ID_KEYS = {
+    "thumbtack": ("leadID",),
+    "google_lsa": ("id",),
+    "angi": ("leadOid", "leadId"),
+    "yelp": ("lead_id",),
+    "generic": ("external_id",),
+}
+_ITEM_INDEX = re.compile(r"^(?:leads|data\.updates)\[(\d+)\]")
+
+
+def find_lead_id(adapter, payload, field=None):
+    """Return the platform lead id of a payload that was rejected, or None.
+
+    Used to file a rejected delivery under its lead. ``field`` is the path
+    of the invalid field: in a batch, its index picks the invalid lead. A
+    batch without that index gives no id. Never raises.
+    """
+    if not isinstance(payload, dict):
+        return None
+    batch = None
+    if adapter == "google_lsa" and isinstance(_lookup(payload, "leads"), list):
+        batch = _lookup(payload, "leads")
+    elif adapter == "yelp":
+        data = payload.get("data")
+        batch = data.get("updates") if isinstance(data, dict) else None
+        if not isinstance(batch, list):
+            return None
+    item = payload
+    if batch is not None:
+        match = _ITEM_INDEX.match(field or "")
+        if match:
+            index = int(match.group(1))
+            batch = batch[index:index + 1]
+        if len(batch) != 1:
+            return None
+        item = batch[0]
+    if not isinstance(item, dict):
+        return None
+    if adapter == "google_lsa" and isinstance(_lookup(item, "local_services_lead"), dict):
+        item = _lookup(item, "local_services_lead")
+    for key in LEAD_ID_KEYS.get(adapter, ()):
+        try:
+            value = _identifier(item, key, "", required=False)
+        except IntakeError:
+            continue
+        if value:
+            return value
+    return None
