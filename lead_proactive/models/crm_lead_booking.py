@@ -18,6 +18,7 @@ an inbound email in bench/bench_inbound.py.
 import logging
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
 
@@ -120,28 +121,9 @@ class CrmLead(models.Model):
         unchanged and nothing is sent.
         """
         self.ensure_one()
-        Touch = self.env["proactive.touch"].sudo()
-        existing = Touch.search(
-            [("lead_id", "=", self.id), ("step", "=", step)], limit=1
-        )
-        if existing:
-            return existing
-        template = (
-            self.env["mail.template"]
-            .sudo()
-            ._proactive_select("booking_confirmation", self.source_id)
-        )
-        touch = Touch._proactive_claim(
-            self,
-            step,
-            {
-                "kind": "confirmation",
-                "channel": channel,
-                "mail_template_id": template.id,
-            },
-        )
-        if not touch:
-            return Touch.search([("lead_id", "=", self.id), ("step", "=", step)], limit=1)
+        touch, template, claimed = self._proactive_claim_confirmation(step, channel)
+        if not claimed:
+            return touch
 
         reason = self.with_context(proactive_send_channel="email")._proactive_guard_reason()
         if not reason and not template:
@@ -166,6 +148,33 @@ class CrmLead(models.Model):
         touch.write({"state": "sent", "message_id": message.id, "date": message.date})
         self._proactive_confirmation_sent(message.date)
         return touch
+
+    def _proactive_claim_confirmation(self, step, channel):
+        """Claim confirmation ``step`` on ``channel`` with the booking
+        confirmation script.
+
+        Returns (touch, template, claimed). ``claimed`` is False when the
+        step was claimed before: ``touch`` is then the existing one.
+        """
+        self.ensure_one()
+        Touch = self.env["proactive.touch"].sudo()
+        template = (
+            self.env["mail.template"]
+            .sudo()
+            ._proactive_select("booking_confirmation", self.source_id)
+        )
+        existing = Domain("lead_id", "=", self.id) & Domain("step", "=", step)
+        touch = Touch.search(existing, limit=1)
+        if touch:
+            return touch, template, False
+        touch = Touch._proactive_claim(
+            self,
+            step,
+            {"kind": "confirmation", "channel": channel, "mail_template_id": template.id},
+        )
+        if not touch:
+            return Touch.search(existing, limit=1), template, False
+        return touch, template, True
 
     def _proactive_confirmation_sent(self, when):
         """Mark the Booked Confirmation SLA of the lead met at ``when``."""

@@ -67,23 +67,9 @@ class CrmLead(models.Model):
         unchanged and no activity is scheduled.
         """
         self.ensure_one()
-        Touch = self.env["proactive.touch"].sudo()
-        claimed = Domain("lead_id", "=", self.id) & Domain("step", "=", step)
-        existing = Touch.search(claimed, limit=1)
-        if existing:
-            return existing
-        template = (
-            self.env["mail.template"]
-            .sudo()
-            ._proactive_select("booking_confirmation", self.source_id)
-        )
-        touch = Touch._proactive_claim(
-            self,
-            step,
-            {"kind": "confirmation", "channel": "assisted", "mail_template_id": template.id},
-        )
-        if not touch:
-            return Touch.search(claimed, limit=1)
+        touch, template, claimed = self._proactive_claim_confirmation(step, "assisted")
+        if not claimed:
+            return touch
 
         user = self._proactive_confirmation_owner()
         activity = self._proactive_schedule_booking_confirmation(template, user)
