@@ -46,14 +46,17 @@ REJECTION_LOG = RateLimitedLogger(_logger)
 # Yelp's verification values are letters and digits. The dash and the
 # underscore are also accepted, in case of URL-safe random strings.
 VERIFICATION_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# A source's URL, and the same URL ending with the token for platforms that
+# only take a URL.
+INTAKE_ROUTES = [
+    "/lead_proactive/intake/<int:source_id>",
+    "/lead_proactive/intake/<int:source_id>/<string:path_token>",
+]
 
 
 class IntakeController(http.Controller):
     @http.route(
-        [
-            "/lead_proactive/intake/<int:source_id>",
-            "/lead_proactive/intake/<int:source_id>/<string:path_token>",
-        ],
+        INTAKE_ROUTES,
         type="http",
         auth="public",
         methods=["POST"],
@@ -155,10 +158,7 @@ class IntakeController(http.Controller):
         return self._json(body)
 
     @http.route(
-        [
-            "/lead_proactive/intake/<int:source_id>",
-            "/lead_proactive/intake/<int:source_id>/<string:path_token>",
-        ],
+        INTAKE_ROUTES,
         type="http",
         auth="public",
         methods=["GET"],
