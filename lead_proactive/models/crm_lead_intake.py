@@ -330,7 +330,7 @@ class CrmLead(models.Model):
 
     def _proactive_intake_written_date(self, texts):
         """Return when the person wrote the latest of ``texts`` (naive UTC),
-        or None when one of them does not say."""
+        or None when one of them has no date."""
         if not texts or any(not text.date for text in texts):
             return None
         latest = max(text.date for text in texts).astimezone(datetime.UTC)
@@ -353,8 +353,8 @@ class CrmLead(models.Model):
     # Lead flow
     # ------------------------------------------------------------
     def _proactive_inbound_messages(self):
-        """Add the summary note of a lead that came without text: the flow
-        answers it as the lead's first message."""
+        """Add the summary note of a lead that came without text, so the
+        flow reads it as the lead's first message."""
         messages = super()._proactive_inbound_messages()
         domain = (
             Domain("model", "=", self._name)
@@ -374,8 +374,8 @@ class CrmLead(models.Model):
         return super()._proactive_message_parts(message)
 
     def _proactive_inbound_stop_followup(self, batch):
-        # The request that a platform sends again, even with new lines, does
-        # not answer our follow-ups, so the sequence goes on.
+        # A request that a platform sends again, even with new lines, is not
+        # a reply to our follow-ups, so the sequence goes on.
         if all(
             message.proactive_intake_kind in ("request", "summary")
             for message in batch.real_messages
@@ -390,7 +390,7 @@ class CrmLead(models.Model):
         is_reply = super()._proactive_is_reply(message)
         if is_reply and kind == "conversation" and self.proactive_first_response_date:
             # Written before our first response (a conversation delivered
-            # late): the person had not been answered yet.
+            # late): the person had no response yet.
             return message.date >= self.proactive_first_response_date
         return is_reply
 

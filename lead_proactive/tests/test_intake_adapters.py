@@ -198,7 +198,7 @@ class TestIntakeAdapters(BaseCase):
             [text.text for text in parsed.texts],
             ["Can you move us Saturday?", "2 bedrooms", "9am works"],
         )
-        # The consumer's entries before the business answers are the request.
+        # The consumer's entries before the business replies are the request.
         self.assertEqual([text.request for text in parsed.texts], [True, True, False])
         self.assertTrue(all(text.entry for text in parsed.texts))
         self.assertEqual(parsed.texts[0].date.astimezone(datetime.UTC), utc(2025, 6, 15, 4, 5))

@@ -105,8 +105,8 @@ class TestIntakeRedelivery(ProactiveCase, HttpCase):
         self.assertEqual(first["results"][0]["status"], "created")
         lead = self.env["crm.lead"].browse(first["results"][0]["lead_id"])
         self.assertFalse(self.inbound(lead), "a lead without text posts no message of the person")
-        # Phone only: the instant reply is a call activity, and nobody has
-        # answered the lead yet.
+        # Phone only: the instant reply is a call activity, and no one has
+        # replied to the lead yet.
         self.assertEqual(self.instant_touch(lead).state, "sent")
         self.assertTrue(self.instant_touch(lead).activity_id)
         self.assertFalse(lead.proactive_first_response_date)
@@ -131,7 +131,7 @@ class TestIntakeRedelivery(ProactiveCase, HttpCase):
         self.assertNotIn("Can you move us Saturday?", inbound[1].body, "old text is not posted")
         self.assertEqual(lead.proactive_zip, "94110")
 
-        # Nobody answered, so nothing of this is a reply.
+        # No one replied to the lead, so none of these messages is a reply.
         self.assertFalse(lead.proactive_replied)
         self.assertFalse(self.instant_touch(lead).replied)
         self.assertEqual(inbound.mapped("proactive_intake_kind"), ["request", "request"])
@@ -171,7 +171,7 @@ class TestIntakeRedelivery(ProactiveCase, HttpCase):
         self.assertFalse(lead.proactive_replied)
         self.assertFalse(self.instant_touch(lead).replied)
 
-        # An answer dated before our first response is not a reply either.
+        # A message dated before our first response is not a reply either.
         early_answer = google_lead(
             ("CONSUMER", "Can you move us Saturday?"),
             ("CONSUMER", "It is a 2 bedroom flat."),
@@ -188,7 +188,7 @@ class TestIntakeRedelivery(ProactiveCase, HttpCase):
         self.assertEqual(str(self.inbound(lead)[-1].date), "2025-06-15 04:20:00")
         self.assertFalse(lead.proactive_replied)
 
-        # The person's answer after the business wrote back is a reply.
+        # The person's message after the business replied is a reply.
         answer = google_lead(
             ("CONSUMER", "Can you move us Saturday?"),
             ("CONSUMER", "It is a 2 bedroom flat."),
@@ -265,7 +265,7 @@ class TestIntakeRedelivery(ProactiveCase, HttpCase):
         self.assertNotIn("moving next Friday", inbound[1].body)
         self.assertNotIn("Stairs?", inbound[1].body)
         self.assertEqual(lead.proactive_budget, 900)
-        # The request sent again is not the person answering our email.
+        # The request sent again is not the person replying to our email.
         self.assertEqual(inbound[1].proactive_intake_kind, "request")
         self.assertFalse(lead.proactive_replied)
         self.assertFalse(self.instant_touch(lead).replied)

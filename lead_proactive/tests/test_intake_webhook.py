@@ -234,13 +234,13 @@ class TestIntakeWebhook(ProactiveCase, HttpCase):
         headers = {"Content-Type": "application/json"}
         response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
         self.assertEqual(response.status_code, 403)
-        refused = response.json()
+        rejected = response.json()
         # An unknown source, and one that takes its token in a header, get
-        # the very same answer.
+        # the same response.
         for source_id in (self.generic.id + 1000, self.thumbtack.id):
             other = "/lead_proactive/intake/%s/%s" % (source_id, self.generic_token)
             response = self.url_open(other, data=json.dumps(GENERIC_LEAD), headers=headers)
-            self.assertEqual((response.status_code, response.json()), (403, refused))
+            self.assertEqual((response.status_code, response.json()), (403, rejected))
         self.generic.allow_url_token = True
         response = self.url_open(url, data=json.dumps(GENERIC_LEAD), headers=headers)
         self.assertEqual(response.status_code, 200, response.text)

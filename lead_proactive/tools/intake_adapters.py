@@ -690,7 +690,8 @@ def find_lead_id(adapter, payload, field=None):
 
     Used to file a rejected delivery under its lead. ``field`` is the path
     of the invalid field: in a batch, its index picks the invalid lead. A
-    batch without that index gives no id. Never raises.
+    batch without that index gives no id. A malformed payload gives None
+    instead of an error.
     """
     if not isinstance(payload, dict):
         return None
